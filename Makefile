@@ -1,0 +1,54 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export FLASK_APP := portal
+
+.PHONY: run test test-pg install translations extract serve send-mail audit clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(BIN)/pybabel compile -d translations
+
+# Re-extract the strings and merge them into the catalogues (run after changing texts).
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+
+run: translations
+	mkdir -p instance
+	GEHOORD_ENV=development $(BIN)/flask db upgrade -d migrations
+	GEHOORD_ENV=development $(BIN)/flask portal demo
+	GEHOORD_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Production path: gunicorn against DATABASE_URL and REDIS_URL (see docs/deploy.md).
+serve: translations
+	GEHOORD_ENV=production $(BIN)/flask db upgrade -d migrations
+	@# No access log: status links carry a secret in their path.
+	GEHOORD_ENV=production $(BIN)/gunicorn --workers "$${WEB_CONCURRENCY:-2}" --bind "$${BIND:-127.0.0.1:8000}" \
+		"portal:create_app()"
+
+test: translations
+	$(BIN)/pytest -q
+
+# The service-level suite again on PostgreSQL (needs TEST_DATABASE_URL).
+test-pg: translations
+	$(BIN)/pytest -q -m "not browser" tests
+
+# Security lint of our own code: no finding of medium or high severity.
+audit: install
+	$(BIN)/bandit -q -r portal charter -ll
+
+send-mail: install
+	GEHOORD_ENV=development $(BIN)/flask portal send-mail
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

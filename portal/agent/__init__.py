@@ -1,0 +1,6 @@
+"""The agents' side: the queue, one complaint from start to end, and the mandate screen."""
+from flask import Blueprint
+
+bp = Blueprint("agent", __name__, url_prefix="/agent")
+
+from . import views, wording  # noqa: E402,F401  (routes and template words register on bp)

@@ -1,0 +1,126 @@
+"""Forms for the people who work complaints. None of them asks the customer for proof."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, ValidationError
+
+from ..public.forms import LANGUAGE_CHOICES, WISH_CHOICES, choices
+from ..services.mandate import REMEDIES
+from ..services.work import ROOT_CAUSES, SIGNAL_TYPES
+from ..validators import Amount, LengthBetween, PhoneNumber, Required, clean_line, clean_text
+
+TEXT_MAX = 5000
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("Email address"), filters=[clean_line],
+                        validators=[Required(_l("Enter your email address"))])
+    password = PasswordField(_l("Password"), validators=[Required(_l("Enter your password"))])
+
+
+class ReplyForm(FlaskForm):
+    # The text the lint warned about; sending that same text again means "send it anyway".
+    checked = HiddenField()
+    body = TextAreaField(
+        _l("Your message to the customer"), filters=[clean_text],
+        validators=[Required(_l("Write your message")),
+                    LengthBetween(0, TEXT_MAX, "", _l("Your message must be 5,000 characters or less"))])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Internal note"), filters=[clean_text],
+        validators=[Required(_l("Write your note")),
+                    LengthBetween(0, TEXT_MAX, "", _l("Your note must be 5,000 characters or less"))])
+
+
+class HandOverForm(FlaskForm):
+    to = SelectField(_l("Colleague"), coerce=str, validators=[Required(_l("Choose a colleague"))])
+    note = TextAreaField(
+        _l("Note for your colleague"), filters=[clean_text],
+        validators=[Required(_l("Write a note for your colleague: what they need to know")),
+                    LengthBetween(0, TEXT_MAX, "", _l("Your note must be 5,000 characters or less"))])
+
+
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+
+
+class ClassifyForm(FlaskForm):
+    signal_type = RadioField(_l("What was it?"), choices=choices(SIGNAL_TYPES.items()),
+                             validators=[Required(_l("Choose what it was"))])
+    root_cause = RadioField(_l("What caused it?"), choices=choices(ROOT_CAUSES.items()),
+                            validators=[Required(_l("Choose what caused it"))])
+    chance_to_improve = RadioField(_l("Is this a chance to improve?"), choices=choices(YES_NO),
+                                   validators=[Required(_l("Choose yes or no"))])
+    improvement_note = TextAreaField(
+        _l("What could we improve? (needed when you chose yes)"), filters=[clean_text],
+        validators=[LengthBetween(0, 2000, "", _l("The note must be 2,000 characters or less"))])
+
+    def validate_improvement_note(self, field):
+        if self.chance_to_improve.data == "yes" and not field.data:
+            raise ValidationError(_l("Write what we could improve"))
+
+
+class MoveForm(FlaskForm):
+    new_date = DateField(_l("New date"), validators=[Required(_l("Enter the new date, like 27-11-2026"))],
+                         format="%Y-%m-%d")
+    reason = TextAreaField(
+        _l("The reason (the customer reads this)"), filters=[clean_text],
+        validators=[Required(_l("Write the reason the customer reads")),
+                    LengthBetween(0, 2000, "", _l("The reason must be 2,000 characters or less"))])
+
+
+class OfferForm(FlaskForm):
+    remedy = RadioField(_l("What do you offer?"), choices=choices((k, v["label"]) for k, v in REMEDIES.items()),
+                        validators=[Required(_l("Choose what you offer"))])
+    amount = StringField(_l("Amount in euros (for money back, credit, a voucher or a gift)"), filters=[clean_line],
+                         validators=[Amount(_l("Enter the amount as a number, like 25 or 25,50"),
+                                            _l("The amount must be 1,000,000 euros or less"))])
+    text = TextAreaField(
+        _l("What the customer reads"), filters=[clean_text],
+        validators=[Required(_l("Write what the customer reads about your offer")),
+                    LengthBetween(0, 2000, "", _l("The text must be 2,000 characters or less"))])
+    request_key = HiddenField()
+    seen_counter = HiddenField()
+
+    def validate_amount(self, field):
+        if self.remedy.data in REMEDIES and REMEDIES[self.remedy.data]["money"] and not field.data:
+            raise ValidationError(_l("Enter the amount"))
+
+
+class RefuseForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you not sign? (the owner reads this)"), filters=[clean_text],
+        validators=[Required(_l("Write why you do not sign")),
+                    LengthBetween(0, 2000, "", _l("The reason must be 2,000 characters or less"))])
+
+
+CHANNEL_CHOICES = [("phone", _l("On the phone")), ("counter", _l("At the counter")),
+                   ("in_person", _l("In person, somewhere else")), ("letter", _l("By letter"))]
+
+
+class NewComplaintForm(FlaskForm):
+    """A complaint someone told us outside the portal: the customer gets the same mail and link."""
+
+    channel = RadioField(_l("How did the customer tell us?"), choices=choices(CHANNEL_CHOICES),
+                         validators=[Required(_l("Choose how the customer told us"))])
+    story = TextAreaField(
+        _l("What happened, in the customer's words"), filters=[clean_text],
+        validators=[Required(_l("Write what happened")),
+                    LengthBetween(10, TEXT_MAX, _l("Write a little more: at least 10 characters"),
+                                  _l("What happened must be 5,000 characters or less"))])
+    category = SelectField(_l("What is it about?"), coerce=str,
+                           validators=[Required(_l("Choose what it is about"))])
+    wish = RadioField(_l("What would the customer like us to do?"), choices=choices(WISH_CHOICES),
+                      validators=[Required(_l("Choose what the customer would like"))])
+    name = StringField(_l("Customer's name"), filters=[clean_line],
+                       validators=[Required(_l("Enter the customer's name")),
+                                   LengthBetween(0, 200, "", _l("The name must be 200 characters or less"))])
+    email = StringField(_l("Customer's email address"), filters=[clean_line],
+                        validators=[Required(_l("Enter the customer's email address")),
+                                    Email(_l("Enter an email address in the correct format, like name@example.com"),
+                                          granular_message=False, check_deliverability=False)])
+    phone = StringField(_l("Customer's phone number (optional)"), filters=[clean_line],
+                        validators=[PhoneNumber(_l("Enter a phone number, like 06 12345678 or +31 20 123 4567"))])
+    language = RadioField(_l("In which language do we write?"), choices=choices(LANGUAGE_CHOICES),
+                          default="nl", validators=[Required(_l("Choose a language"))])

@@ -1,0 +1,341 @@
+"""Agent pages. Views load, check access, validate, call one service, and redirect."""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, lazy_gettext as _l, ngettext
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from charter.lint import lint
+
+from ..extensions import db, limiter
+from ..models import Category, Complaint, Grant, Promise, User, utcnow
+from ..services import complaints as complaint_service
+from ..services import mandate, people, work
+from ..services.organisation import get_calendar
+from ..services.queue import FILTERS, queue, waiting_for_cosign
+from ..services.secrets import new_draft_key
+from ..public.forms import choices
+from ..validators import parse_amount_cents
+from . import bp
+from .wording import REPLY_TEMPLATES
+from .forms import (ClassifyForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm, NoteForm,
+                    OfferForm, RefuseForm, ReplyForm)
+
+
+def role_required(role: str):
+    """Logged in, and at least this role; anyone else gets a 403 page, never data."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.can(role):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def _complaint_or_404(reference: str) -> Complaint:
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("agent.queue_page")
+
+
+def _failed_login(response):
+    return response.status_code != 302  # only failed attempts count towards the limit
+
+
+def _login_account() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_login,
+               key_func=_login_account)  # per account too: guessing from many addresses still stops
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = people.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            language = session.get("language")
+            session.clear()  # a fresh session at login: nothing from before carries over
+            if language:
+                session["language"] = language
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_l("The email address or the password is not right"))
+    return render_template("agent/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    return redirect(url_for("agent.login"))
+
+
+@bp.route("/")
+@role_required("agent")
+def queue_page():
+    view = request.args.get("view", "open")
+    if view not in FILTERS:
+        view = "open"
+    category_id = request.args.get("category", type=int)
+    kind = request.args.get("kind") if request.args.get("kind") in complaint_service.KINDS else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = queue(current_user, view, category_id, kind, page)
+    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page,
+                           category_id=category_id, kind=kind, categories=categories,
+                           pages=max((total + 24) // 25, 1), now=utcnow(), calendar=get_calendar())
+
+
+def _detail_forms():
+    hand_over = HandOverForm(prefix="handover")
+    hand_over.to.choices = choices([("", "")] + [(str(u.id), u.name) for u in people.colleagues(current_user)])
+    return dict(reply_form=ReplyForm(prefix="reply"), note_form=NoteForm(prefix="note"),
+                hand_over_form=hand_over, classify_form=ClassifyForm(prefix="classify"))
+
+
+def _render_detail(complaint: Complaint, status=200, **forms):
+    context = _detail_forms()
+    context.update(forms)
+    classify = context["classify_form"]
+    if request.method == "GET" and complaint.signal_type:
+        classify.signal_type.data, classify.root_cause.data = complaint.signal_type, complaint.root_cause
+        classify.chance_to_improve.data = "yes" if complaint.chance_to_improve else "no"
+        classify.improvement_note.data = complaint.improvement_note
+    context["page_errors"] = any(context[name].errors for name in
+                                 ("reply_form", "note_form", "hand_over_form", "classify_form"))
+    return render_template("agent/complaint.html", complaint=complaint, now=utcnow(),
+                           calendar=get_calendar(), reply_templates=REPLY_TEMPLATES, **context), status
+
+
+@bp.route("/complaints/<reference>")
+@role_required("agent")
+def complaint_page(reference):
+    complaint = _complaint_or_404(reference)
+    reply_form = ReplyForm(prefix="reply")
+    template = REPLY_TEMPLATES.get(request.args.get("start", ""))
+    if template:
+        with force_locale(complaint.language):  # the customer reads it, in their language
+            reply_form.body.data = str(template[1]) % {"name": complaint.name, "agent": current_user.name}
+    return _render_detail(complaint, reply_form=reply_form)
+
+
+@bp.route("/complaints/<reference>/claim", methods=["POST"])
+@role_required("agent")
+def claim(reference):
+    complaint = _complaint_or_404(reference)
+    try:
+        work.claim(complaint, current_user)
+    except work.WorkError as error:
+        flash(str(error.message), "error")
+    return redirect(url_for("agent.complaint_page", reference=reference))
+
+
+@bp.route("/complaints/<reference>/reply", methods=["POST"])
+@role_required("agent")
+def reply(reference):
+    complaint = _complaint_or_404(reference)
+    form = ReplyForm(prefix="reply")
+    if form.validate_on_submit():
+        findings = lint(form.body.data, complaint.language)
+        if findings and form.checked.data != form.body.data:
+            # Rights 3 and 4: a plain, firm answer. Warn once; the same text again is sent.
+            form.checked.data = form.body.data
+            return _render_detail(complaint, 200, reply_form=form, reply_findings=findings)
+        try:
+            work.reply(complaint, current_user, form.body.data)
+        except work.WorkError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("Your message is on the customer's page and is mailed."), "success")
+            return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
+    return _render_detail(complaint, 400, reply_form=form)
+
+
+@bp.route("/complaints/<reference>/note", methods=["POST"])
+@role_required("agent")
+def note(reference):
+    complaint = _complaint_or_404(reference)
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        work.add_note(complaint, current_user, form.body.data)
+        return redirect(url_for("agent.complaint_page", reference=reference) + "#notes")
+    return _render_detail(complaint, 400, note_form=form)
+
+
+@bp.route("/complaints/<reference>/hand-over", methods=["POST"])
+@role_required("agent")
+def hand_over(reference):
+    complaint = _complaint_or_404(reference)
+    form = _detail_forms()["hand_over_form"]
+    if form.validate_on_submit():
+        colleague = db.session.get(User, int(form.to.data)) if form.to.data.isdigit() else None
+        try:
+            work.hand_over(complaint, current_user, colleague, form.note.data)
+        except work.WorkError as error:
+            form.to.errors.append(error.message)
+        else:
+            flash(_l("%(name)s owns this complaint now. The customer hears it.", name=colleague.name), "success")
+            return redirect(url_for("agent.complaint_page", reference=reference))
+    return _render_detail(complaint, 400, hand_over_form=form)
+
+
+@bp.route("/complaints/<reference>/classify", methods=["POST"])
+@role_required("agent")
+def classify(reference):
+    complaint = _complaint_or_404(reference)
+    form = ClassifyForm(prefix="classify")
+    if form.validate_on_submit():
+        work.classify(complaint, current_user, signal_type=form.signal_type.data,
+                      root_cause=form.root_cause.data, chance_to_improve=form.chance_to_improve.data == "yes",
+                      improvement_note=form.improvement_note.data)
+        flash(_l("Saved what it was."), "success")
+        return redirect(url_for("agent.complaint_page", reference=reference) + "#classify")
+    return _render_detail(complaint, 400, classify_form=form)
+
+
+@bp.route("/complaints/<reference>/promises/<int:promise_id>/move", methods=["GET", "POST"])
+@role_required("agent")
+def move_promise(reference, promise_id):
+    complaint = _complaint_or_404(reference)
+    promise = db.session.get(Promise, promise_id)
+    if promise is None or promise.complaint_id != complaint.id:
+        abort(404)
+    form = MoveForm()
+    if form.validate_on_submit():
+        calendar = get_calendar()
+        day = form.new_date.data
+        interval = calendar.opening_interval(day)
+        if interval is None:
+            form.new_date.errors.append(_l("We are closed on that day. Choose a working day."))
+        else:
+            try:
+                work.extend_promise(promise, current_user, interval[1], form.reason.data)
+            except work.WorkError as error:
+                form.new_date.errors.append(error.message)
+            else:
+                flash(_l("The new date is on the customer's page and is mailed."), "success")
+                return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
+    return render_template("agent/move.html", complaint=complaint, promise=promise, form=form,
+                           times_moved=work.times_moved(promise)), 400 if form.errors else 200
+
+
+@bp.route("/complaints/<reference>/mandate", methods=["GET", "POST"])
+@role_required("agent")
+def mandate_page(reference):
+    complaint = _complaint_or_404(reference)
+    calendar = get_calendar()
+    form = OfferForm()
+    if request.method == "GET":
+        form.request_key.data = new_draft_key()
+        form.seen_counter.data = str(complaint.offer_counter)
+    elif form.validate_on_submit():
+        try:
+            grant = mandate.offer(
+                complaint, current_user, remedy=form.remedy.data,
+                amount_cents=parse_amount_cents(form.amount.data) or 0, text=form.text.data,
+                request_key=form.request_key.data or new_draft_key(),
+                seen_counter=int(form.seen_counter.data or -1), calendar=calendar)
+        except mandate.MandateError as error:
+            form.remedy.errors.append(error.message)
+        else:
+            flash(_l("Your offer is on the customer's page and is mailed.") if grant.state == "offered"
+                  else _l("Your offer waits for a supervisor to co-sign. The customer sees a date for it."),
+                  "success")
+            return redirect(url_for("agent.complaint_page", reference=reference))
+    return render_template("agent/mandate.html", complaint=complaint, form=form,
+                           mandate=mandate.mandate_of(current_user, complaint, calendar),
+                           remedies=mandate.REMEDIES), 200 if not form.errors else 400
+
+
+@bp.route("/cosign")
+@role_required("supervisor")
+def cosign_page():
+    return render_template("agent/cosign.html", grants=waiting_for_cosign(), refuse_form=RefuseForm())
+
+
+@bp.route("/grants/<int:grant_id>/cosign", methods=["POST"])
+@role_required("supervisor")
+def cosign(grant_id):
+    grant = db.get_or_404(Grant, grant_id)
+    try:
+        mandate.cosign(grant, current_user, get_calendar())
+    except mandate.MandateError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_l("Signed. The offer is on the customer's page and is mailed."), "success")
+    return redirect(url_for("agent.cosign_page"))
+
+
+@bp.route("/grants/<int:grant_id>/refuse", methods=["POST"])
+@role_required("supervisor")
+def refuse(grant_id):
+    grant = db.get_or_404(Grant, grant_id)
+    form = RefuseForm()
+    if form.validate_on_submit():
+        try:
+            mandate.refuse_cosign(grant, current_user, form.reason.data)
+        except mandate.MandateError as error:
+            flash(str(error.message), "error")
+        return redirect(url_for("agent.cosign_page"))
+    return render_template("agent/cosign.html", grants=waiting_for_cosign(), refuse_form=form,
+                           refusing=grant.id), 400
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("agent")
+def new_complaint():
+    form = NewComplaintForm()
+    categories = db.session.scalars(select(Category).where(Category.active.is_(True))
+                                    .order_by(Category.position)).all()
+    from ..formatting import localized
+
+    form.category.choices = choices([("", "")] + [(c.slug, localized(c, "name")) for c in categories]
+                                    + [("other", str(_l("Something else")))])
+    if form.validate_on_submit():
+        draft = complaint_service.start_draft("complaint")
+        complaint_service.save_answers(draft, {
+            "story": form.story.data, "category": form.category.data, "wish": form.wish.data,
+            "name": form.name.data, "email": form.email.data, "phone": form.phone.data,
+            "contact_by": "email", "language": form.language.data})
+        filed = complaint_service.file_complaint(draft, get_calendar(), channel=form.channel.data)
+        work.claim(filed.complaint, current_user)
+        flash(_l("Filed. The customer gets the same mail, reference and link as on the web."), "success")
+        return redirect(url_for("agent.complaint_page", reference=filed.complaint.reference))
+    return render_template("agent/new.html", form=form), 200 if not form.errors else 400
+
+
+@bp.app_template_global()
+def due_words(due_at: datetime | None, now: datetime, calendar) -> str:
+    """'due in 3 working hours', '2 working days overdue': how much time a promise has left."""
+    if due_at is None:
+        return str(_l("No open promise"))
+    if due_at >= now:
+        days = calendar.working_days_between(now, due_at)
+        if days == 0:
+            hours = max(round(calendar.working_time_between(now, due_at).total_seconds() / 3600), 1)
+            return ngettext("due in %(num)s working hour", "due in %(num)s working hours", hours)
+        return ngettext("due in %(num)s working day", "due in %(num)s working days", days)
+    days = calendar.working_days_between(due_at, now)
+    if days == 0:
+        hours = max(round(calendar.working_time_between(due_at, now).total_seconds() / 3600), 1)
+        return ngettext("%(num)s working hour overdue", "%(num)s working hours overdue", hours)
+    return ngettext("%(num)s working day overdue", "%(num)s working days overdue", days)

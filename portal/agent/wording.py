@@ -1,0 +1,74 @@
+"""Words for the agents' pages: the history of a complaint, promise and offer states."""
+from flask_babel import lazy_gettext as _l
+
+from . import bp
+
+EVENT_TEXT = {
+    "filed": _l("Filed (%(channel)s)"),
+    "customer_message": _l("The customer sent a message"),
+    "contact_changed": _l("The customer changed their contact details"),
+    "withdrawn": _l("The customer withdrew it"),
+    "manager_asked": _l("The customer asked for a manager: %(reason)s"),
+    "link_sent_again": _l("The status link was mailed again"),
+    "promise_missed": _l("A promise was missed"),
+    "claimed": _l("%(name)s claimed it"),
+    "handed_over": _l("%(by)s handed it to %(name)s"),
+    "agent_replied": _l("%(name)s replied"),
+    "classified": _l("Classified"),
+    "note_added": _l("%(name)s wrote an internal note"),
+    "promise_moved": _l("A date was moved: %(reason)s"),
+    "promise_move_asked": _l("A second new date was asked of the customer: %(reason)s"),
+    "new_date_agreed": _l("The customer agreed to the new date"),
+    "new_date_declined": _l("The customer kept the promised date"),
+    "offer_made": _l("An offer was made"),
+    "cosign_asked": _l("An offer waits for a supervisor"),
+    "cosign_refused": _l("A supervisor did not sign: %(reason)s"),
+    "offer_accepted": _l("The customer accepted the offer"),
+    "offer_declined": _l("The customer declined the offer: %(reason)s"),
+    "reopened": _l("The customer opened it again: %(reason)s"),
+}
+
+PROMISE_STATE = {
+    "open": _l("Open"), "kept": _l("Kept"), "missed": _l("Missed"), "moved": _l("Moved"),
+    "proposed": _l("Asked of the customer"), "declined": _l("Not agreed"), "ended": _l("Ended"),
+}
+
+GRANT_STATE = {
+    "waiting_cosign": _l("Waits for a supervisor"), "offered": _l("Offered"), "accepted": _l("Accepted"),
+    "declined": _l("Declined"), "refused": _l("Not signed"),
+}
+
+
+# Empathy first (seed text 000: listen before you solve): each opening acknowledges, then the substance.
+# They are rendered in the customer's language and put in the reply box, where the agent edits them.
+REPLY_TEMPLATES = {
+    "listen": (_l("Listen and acknowledge"),
+               _l("Dear %(name)s,\n\nThank you for telling us what happened. I understand that this annoyed you, "
+                  "and I am sorry. My name is %(agent)s. I handle your complaint from start to end.\n\n")),
+    "sorry": (_l("Say sorry, then what you do"),
+              _l("Dear %(name)s,\n\nYou are right: this should not have happened. I am sorry. "
+                 "This is what I do now:\n\n")),
+    "question": (_l("Ask one clear question"),
+                 _l("Dear %(name)s,\n\nThank you for your story. To put it right, I need to know one thing: \n\n")),
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+@bp.app_template_global()
+def agent_event_words(event) -> str:
+    text = EVENT_TEXT.get(event.kind)
+    return str(text) % _Blank(event.data or {}) if text else event.kind
+
+
+@bp.app_template_global()
+def promise_state_words(state: str) -> str:
+    return str(PROMISE_STATE.get(state, state))
+
+
+@bp.app_template_global()
+def grant_state_words(state: str) -> str:
+    return str(GRANT_STATE.get(state, state))

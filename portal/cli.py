@@ -1,0 +1,82 @@
+"""`flask portal …`: the commands that cron, a worker or a person at the console run."""
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+
+portal_cli = AppGroup("portal", help="Gehoord's own commands.")
+
+
+@portal_cli.command("demo")
+def demo_command():
+    """Load the demo data once and print where to start."""
+    from .services.demo import AGENTS, load_demo
+
+    loaded = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded." if loaded else "Demo data was already there.")
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo(f"\n  Gehoord runs at   {base}/")
+    click.echo(f"  Mails sent so far {base}/dev/outbox  (there is no mail server in the demo)")
+    click.echo("\n  Demo people (for the agent screens):")
+    for agent in AGENTS:
+        click.echo(f"    {agent['role']:<11} {agent['email']:<28} password: {agent['password']}")
+    click.echo("")
+
+
+@portal_cli.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running and send new mail as it arrives.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --loop.")
+def send_mail_command(loop, interval):
+    """Send the mails waiting in the outbox, with retries and back-off."""
+    from .services.outbox import send_pending
+
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("No MAIL_SERVER is set: mails stay in the outbox (see /dev/outbox in development).")
+        return
+    while True:
+        sent, failed = send_pending()
+        if sent or failed or not loop:
+            click.echo(f"sent {sent}, failed {failed} (they are tried again later)")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@portal_cli.command("tick")
+def tick_command():
+    """Mark promises whose moment has passed as missed, tell the customer, and tidy old drafts."""
+    from .models import utcnow
+    from .services.complaints import mark_missed_promises, purge_old_drafts
+
+    now = utcnow()
+    missed = mark_missed_promises(now)
+    purged = purge_old_drafts(now, current_app.config["DRAFT_LIFETIME_DAYS"])
+    db.session.commit()
+    click.echo(f"{missed} promise(s) marked missed; {purged} old draft(s) removed")
+
+
+@portal_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["agent", "supervisor", "admin"]), default="agent", show_default=True)
+@click.option("--mandate", "mandate_euros", type=int, default=0, show_default=True,
+              help="The most this person may grant per complaint, in whole euros.")
+@click.option("--budget", "budget_euros", type=int, default=0, show_default=True,
+              help="The most this person may grant per month, in whole euros.")
+@click.password_option(help="At least 10 characters (asked for when not given).")
+def create_user_command(email, name, role, mandate_euros, budget_euros, password):
+    """Create an agent, supervisor or admin who can log in at /agent/login."""
+    from .services.people import PersonError, create_user
+
+    try:
+        user = create_user(email=email, name=name, password=password, role=role,
+                           mandate_per_complaint_cents=mandate_euros * 100,
+                           monthly_budget_cents=budget_euros * 100)
+    except PersonError as error:
+        raise click.UsageError(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.name} <{user.email}>.")

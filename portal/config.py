@@ -1,0 +1,95 @@
+"""Configuration per environment, read from environment variables."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    TEMPLATES_DIR = str(ROOT / "templates")
+    STATIC_DIR = str(ROOT / "static")
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # valid as long as the session: a slow writer is not punished
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "klachten@gehoord.example")
+    MAIL_TIMEOUT = 10
+    # A mail is tried again (at most hourly) until it is this old; only then it counts as failed.
+    MAIL_GIVE_UP_AFTER_HOURS = int(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", 7 * 24))
+
+    # Public base URL for links in mail sent from a worker (no request to read it from).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    FILING_LIMIT = os.environ.get("FILING_LIMIT", "20 per hour;240 per day")
+    FIND_LIMIT = os.environ.get("FIND_LIMIT", "10 per hour;50 per day")
+    MAX_OPEN_PER_EMAIL = int(os.environ.get("MAX_OPEN_PER_EMAIL", "10"))  # open complaints per address
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # load balancers in front (for the client IP)
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")  # failed attempts only
+
+    SHOW_DEV_OUTBOX = False
+    DRAFT_LIFETIME_DAYS = 7
+
+
+class DevelopmentConfig(Config):
+    """The embedded demo: SQLite in the instance folder, mails visible on a page."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")  # see DEVELOPMENT_SECRETS
+    SHOW_DEV_OUTBOX = True
+
+
+class TestingConfig(Config):
+    """The test suite: a database chosen by the fixtures, no limits unless a test asks."""
+
+    TESTING = True
+    SECRET_KEY = "test-only-secret"
+    SHOW_DEV_OUTBOX = True
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Production: every secret from the environment; secure cookies."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SECURE = True
+
+
+# Keys that are in this repository: production refuses to start with one of them.
+DEVELOPMENT_SECRETS = {"development-only-secret", "test-only-secret"}
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def database_url_for(app_instance_path: str) -> str:
+    """DATABASE_URL, or an SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return "sqlite:///" + str(Path(app_instance_path) / "gehoord.sqlite")

@@ -1,0 +1,432 @@
+"""The domain model. Times are stored in UTC; money as integer cents with a currency."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime that is always aware and in UTC, also on SQLite (which drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a time zone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Localized:
+    """Columns named `<field>_nl` and `<field>_en`, read in the reader's language."""
+
+    def text(self, field: str, language: str) -> str:
+        value = getattr(self, f"{field}_{language}", None)
+        return value or getattr(self, f"{field}_nl") or ""
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    holiday_country: Mapped[str] = mapped_column(String(8), default="NL")
+    holiday_subdiv: Mapped[str | None] = mapped_column(String(16))
+    liberation_day_every_year: Mapped[bool] = mapped_column(Boolean, default=True)
+    # weekday (0 = Monday) as a string -> ["09:00", "17:00"]; a missing weekday is closed.
+    opening_hours: Mapped[dict] = mapped_column(JSON)
+    max_handling_weeks: Mapped[int] = mapped_column(Integer, default=6)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_postal: Mapped[str | None] = mapped_column(String(300))
+    ombudsman_name: Mapped[str | None] = mapped_column(String(200))
+    ombudsman_url: Mapped[str | None] = mapped_column(String(300))
+    default_language: Mapped[str] = mapped_column(String(2), default="nl")
+    # For every customer who complains, this many say nothing (used in reports).
+    silent_ratio: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
+    retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+
+    closing_days: Mapped[list[ClosingDay]] = relationship(
+        back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
+
+
+class ClosingDay(db.Model):
+    """An extra day (or part of one) on which nobody works, beyond weekends and public holidays."""
+
+    __tablename__ = "closing_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    day: Mapped[date] = mapped_column(Date)
+    closed_from: Mapped[str | None] = mapped_column(String(5))  # "12:00"; empty = the whole day
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="closing_days")
+
+
+class Category(Localized, db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    name_nl: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    hint_nl: Mapped[str | None] = mapped_column(String(300))
+    hint_en: Mapped[str | None] = mapped_column(String(300))
+    can_do_nl: Mapped[str | None] = mapped_column(Text)
+    can_do_en: Mapped[str | None] = mapped_column(Text)
+    cannot_do_nl: Mapped[str | None] = mapped_column(Text)
+    cannot_do_en: Mapped[str | None] = mapped_column(Text)
+    disagree_nl: Mapped[str | None] = mapped_column(Text)
+    disagree_en: Mapped[str | None] = mapped_column(Text)
+    disagree_url: Mapped[str | None] = mapped_column(String(300))
+
+
+class PromiseTimeline(db.Model):
+    """One version of what we promise for a kind of signal (and a category, for complaints)."""
+
+    __tablename__ = "promise_timelines"
+    __table_args__ = (UniqueConstraint("kind", "category_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    category: Mapped[Category | None] = relationship()
+    steps: Mapped[list[PromiseStep]] = relationship(
+        back_populates="timeline", order_by="PromiseStep.position", cascade="all, delete-orphan")
+
+
+class PromiseStep(Localized, db.Model):
+    __tablename__ = "promise_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timeline_id: Mapped[int] = mapped_column(ForeignKey("promise_timelines.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40))
+    label_nl: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300))
+    explanation_nl: Mapped[str | None] = mapped_column(Text)
+    explanation_en: Mapped[str | None] = mapped_column(Text)
+    offset_amount: Mapped[int] = mapped_column(Integer)
+    offset_unit: Mapped[str] = mapped_column(String(20))  # working_hours | working_days
+    relative_to: Mapped[str] = mapped_column(String(20), default="filing")  # filing | previous
+
+    timeline: Mapped[PromiseTimeline] = relationship(back_populates="steps")
+
+
+class User(UserMixin, db.Model):
+    """A person who works complaints: agent, supervisor or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="agent")
+    mandate_per_complaint_cents: Mapped[int] = mapped_column(Integer, default=0)
+    monthly_budget_cents: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every grant this person makes: the update takes the row's write lock, so two grants
+    # by one person never both spend the same budget (PostgreSQL and SQLite alike).
+    grant_counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    ROLES = ("agent", "supervisor", "admin")
+
+    def can(self, role: str) -> bool:
+        """Supervisors can do what agents can, admins what supervisors can."""
+        return self.active and self.ROLES.index(self.role) >= self.ROLES.index(role)
+
+
+class Complaint(db.Model):
+    """A signal from a customer: a complaint, a compliment or a suggestion."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    timeline_id: Mapped[int | None] = mapped_column(ForeignKey("promise_timelines.id"))
+
+    story: Mapped[str] = mapped_column(Text)
+    happened_when: Mapped[str | None] = mapped_column(String(200))
+    wish: Mapped[str | None] = mapped_column(String(20))
+    wish_amount_cents: Mapped[int | None] = mapped_column(Integer)
+    wish_currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    wish_other: Mapped[str | None] = mapped_column(Text)
+
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    contact_by: Mapped[str] = mapped_column(String(10), default="email")
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    attention_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # flagged for the owner
+    # Bumped by every offer; an offer made from a page showing an older value is refused, so two
+    # people (or two clicks) never make two offers from the same view of the complaint.
+    offer_counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    # What it was, told by the person who handled it (for learning, never shown as a verdict).
+    signal_type: Mapped[str | None] = mapped_column(String(20))  # fix | listen | compliment | suggestion
+    root_cause: Mapped[str | None] = mapped_column(String(20))  # system | product | behaviour | unknown
+    chance_to_improve: Mapped[bool | None] = mapped_column(Boolean)
+    improvement_note: Mapped[str | None] = mapped_column(Text)
+
+    category: Mapped[Category | None] = relationship()
+    timeline: Mapped[PromiseTimeline | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+    promises: Mapped[list[Promise]] = relationship(
+        back_populates="complaint", order_by="Promise.position", cascade="all, delete-orphan")
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="complaint", order_by="Message.id", cascade="all, delete-orphan")
+    events: Mapped[list[Event]] = relationship(
+        back_populates="complaint", order_by="Event.id", cascade="all, delete-orphan")
+    status_links: Mapped[list[StatusLink]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan")
+    notes: Mapped[list[Note]] = relationship(
+        back_populates="complaint", order_by="Note.id", cascade="all, delete-orphan")
+    grants: Mapped[list[Grant]] = relationship(
+        back_populates="complaint", order_by="Grant.id", cascade="all, delete-orphan")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("received", "in_progress", "proposal_made")
+
+
+class StatusLink(db.Model):
+    """A secret link to the status page; only the hash of its token is kept."""
+
+    __tablename__ = "status_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="status_links")
+
+
+class Promise(Localized, db.Model):
+    """A step of the timeline, made into a dated commitment on one complaint when it was filed."""
+
+    __tablename__ = "promises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40))
+    label_nl: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300))
+    explanation_nl: Mapped[str | None] = mapped_column(Text)
+    explanation_en: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="open")  # open | kept | missed | moved
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A promise is never rewritten: a new date is a new promise, and the old one says "moved", why.
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    move_reason: Mapped[str | None] = mapped_column(Text)  # in the customer's language
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("promises.id"))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a second move needs it
+
+    complaint: Mapped[Complaint] = relationship(back_populates="promises")
+    replaces: Mapped[Promise | None] = relationship(remote_side="Promise.id")
+
+
+class Message(db.Model):
+    """What the customer and the people behind the portal say to each other."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    author: Mapped[str] = mapped_column(String(10))  # customer | agent
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="messages")
+    user: Mapped[User | None] = relationship()
+
+
+class Event(db.Model):
+    """One thing that happened to a complaint: the audit trail and the customer's history."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(10))  # customer | agent | system
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    customer_visible: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class OutboxMail(db.Model):
+    """A mail written in the same transaction as the change that caused it; a worker sends it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Draft(db.Model):
+    """Answers of a filing in progress, kept on the server so nothing typed is lost."""
+
+    __tablename__ = "drafts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Note(db.Model):
+    """An internal note: for colleagues, never shown to the customer."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="notes")
+    user: Mapped[User] = relationship()
+
+
+class Grant(db.Model):
+    """What we offer to put it right: granted on the customer's word, within a mandate."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # A random key from the form: the same form sent twice makes one grant.
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)
+    remedy: Mapped[str] = mapped_column(String(20))  # see services.mandate.REMEDIES
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    text: Mapped[str] = mapped_column(Text)  # what the customer reads
+    # waiting_cosign -> offered -> accepted | declined; or refused by the supervisor
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cosigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cosigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="grants")
+    granted_by: Mapped[User] = relationship(foreign_keys=[granted_by_id])
+    cosigned_by: Mapped[User | None] = relationship(foreign_keys=[cosigned_by_id])
+
+
+class AuditEvent(db.Model):
+    """An admin change: who changed what, when, with the value before and after."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Improvement(Localized, db.Model):
+    """"You said, we did": what the organisation changed because customers told it."""
+
+    __tablename__ = "improvements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_nl: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    body_nl: Mapped[str] = mapped_column(Text)
+    body_en: Mapped[str] = mapped_column(Text)
+    since: Mapped[date] = mapped_column(Date)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    links: Mapped[list[ImprovementLink]] = relationship(
+        back_populates="improvement", cascade="all, delete-orphan")
+
+
+class ImprovementLink(db.Model):
+    """A complaint that led to an improvement; its customer is told once."""
+
+    __tablename__ = "improvement_links"
+    __table_args__ = (UniqueConstraint("improvement_id", "complaint_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    improvement_id: Mapped[int] = mapped_column(ForeignKey("improvements.id"), index=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    improvement: Mapped[Improvement] = relationship(back_populates="links")
+    complaint: Mapped[Complaint] = relationship()

@@ -1,0 +1,183 @@
+"""The customer's forms. Every message is a whole sentence a person reads, in their language."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Optional, ValidationError
+
+from ..validators import Amount, LengthBetween, PhoneNumber, Required, clean_line, clean_text
+
+STORY_MIN, STORY_MAX = 10, 5000
+
+
+class HoneypotMixin:
+    """A field people never see and bots fill in. A person whose browser filled it gets a plain
+    error they can fix, so no real complaint is lost."""
+
+    website = StringField(_l("Leave this field empty"))
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError(_l("Leave the field 'Website' empty"))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+MESSAGE_MAX = 5000
+
+
+class StoryForm(FlaskForm):
+    story = TextAreaField(
+        _l("What happened?"), filters=[clean_text],
+        validators=[Required(_l("Tell us what happened")),
+                    LengthBetween(STORY_MIN, STORY_MAX,
+                                  _l("Tell us a little more: at least 10 characters"),
+                                  _l("What happened must be 5,000 characters or less"))])
+    happened_when = StringField(
+        _l("When did it happen? (optional)"), filters=[clean_line],
+        validators=[Optional(), LengthBetween(0, 200, "", _l("When it happened must be 200 characters or less"))])
+
+
+class AboutForm(FlaskForm):
+    category = RadioField(_l("What is your complaint about?"), choices=[],
+                          validators=[Required(_l("Select what your complaint is about"))],
+                          validate_choice=False)
+
+    def validate_category(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Select what your complaint is about"))
+
+
+WISH_CHOICES = [
+    ("fix", _l("Fix it or do it again")),
+    ("compensation", _l("Compensation")),
+    ("explanation", _l("An explanation or an apology")),
+    ("listen", _l("Nothing: I just want you to know")),
+    ("other", _l("Something else")),
+]
+
+
+class WishForm(FlaskForm):
+    wish = RadioField(_l("What would you like us to do?"), choices=choices(WISH_CHOICES),
+                      validators=[Required(_l("Select what you would like us to do"))])
+    amount = StringField(
+        _l("If you would like compensation: what amount do you have in mind? (optional)"),
+        filters=[clean_line],
+        validators=[Amount(_l("Enter the amount as a number, like 25 or 25,50"),
+                           _l("The amount must be 1,000,000 euros or less"))])
+    wish_other = TextAreaField(
+        _l("If something else: what would you like us to do? (optional)"), filters=[clean_text],
+        validators=[LengthBetween(0, 2000, "", _l("What you would like must be 2,000 characters or less"))])
+
+    def validate_wish_other(self, field):
+        if self.wish.data == "other" and not field.data:
+            raise ValidationError(_l("Tell us what you would like us to do"))
+
+
+LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+CONTACT_CHOICES = [("email", _l("By email")), ("phone", _l("By phone"))]
+
+
+class ContactForm(HoneypotMixin, FlaskForm):
+    name = StringField(
+        _l("Your name"), filters=[clean_line],
+        validators=[Required(_l("Enter your name")),
+                    LengthBetween(0, 200, "", _l("Your name must be 200 characters or less"))])
+    email = StringField(
+        _l("Email address"), filters=[clean_line],
+        validators=[Required(_l("Enter your email address")),
+                    LengthBetween(0, 254, "", _l("Your email address must be 254 characters or less")),
+                    Email(_l("Enter an email address in the correct format, like name@example.com"),
+                          granular_message=False, check_deliverability=False)])
+    phone = StringField(
+        _l("Phone number (optional)"), filters=[clean_line],
+        validators=[PhoneNumber(_l("Enter a phone number, like 06 12345678 or +31 20 123 4567"))])
+    contact_by = RadioField(_l("How would you like us to contact you?"), choices=choices(CONTACT_CHOICES),
+                            default="email",
+                            validators=[Required(_l("Select how you would like us to contact you"))])
+    language = RadioField(_l("In which language should we write to you?"), choices=choices(LANGUAGE_CHOICES),
+                          validators=[Required(_l("Select the language we should write to you in"))])
+
+    def validate_contact_by(self, field):
+        if field.data == "phone" and not self.phone.data:
+            raise ValidationError(_l("Enter a phone number, or choose to be contacted by email"))
+
+
+SIGNAL_CHOICES = [("compliment", _l("A compliment")), ("suggestion", _l("An idea or suggestion"))]
+
+
+class SignalForm(FlaskForm):
+    signal_kind = RadioField(_l("What would you like to pass on?"), choices=choices(SIGNAL_CHOICES),
+                             validators=[Required(_l("Select a compliment or a suggestion"))])
+    story = TextAreaField(
+        _l("Your message"), filters=[clean_text],
+        validators=[Required(_l("Enter your message")),
+                    LengthBetween(STORY_MIN, STORY_MAX,
+                                  _l("Tell us a little more: at least 10 characters"),
+                                  _l("Your message must be 5,000 characters or less"))])
+
+
+class SendForm(FlaskForm):
+    """Check your answers: one button. The draft key makes a second click file nothing new."""
+
+    draft = HiddenField()
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Add information or reply"), filters=[clean_text],
+        validators=[Required(_l("Enter your message")),
+                    LengthBetween(0, MESSAGE_MAX, "", _l("Your message must be 5,000 characters or less"))])
+
+
+class ManagerForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why would you like a manager to look at it? (optional)"), filters=[clean_text],
+        validators=[LengthBetween(0, 2000, "", _l("Your reason must be 2,000 characters or less"))])
+
+
+class WithdrawForm(FlaskForm):
+    pass
+
+
+class FindForm(HoneypotMixin, FlaskForm):
+    reference = StringField(
+        _l("Reference"), filters=[clean_line],
+        validators=[Required(_l("Enter the reference of your complaint")),
+                    LengthBetween(0, 40, "", _l("Enter the reference as it is in your mail, like KM4T-7XRA"))])
+    email = StringField(
+        _l("Email address"), filters=[clean_line],
+        validators=[Required(_l("Enter your email address")),
+                    LengthBetween(0, 254, "", _l("Your email address must be 254 characters or less")),
+                    Email(_l("Enter an email address in the correct format, like name@example.com"),
+                          granular_message=False, check_deliverability=False)])
+
+
+class AnswerOfferForm(FlaskForm):
+    """The customer's answer to an offer, on the status page."""
+
+    answer = RadioField(_l("Does this solve your complaint?"),
+                        choices=choices([("accept", _l("Yes, I accept this")),
+                                         ("decline", _l("No, this does not solve it"))]),
+                        validators=[Required(_l("Choose yes or no"))])
+    reason = TextAreaField(
+        _l("If not: what would solve it for you?"), filters=[clean_text],
+        validators=[LengthBetween(0, 2000, "", _l("Your answer must be 2,000 characters or less"))])
+
+    def validate_reason(self, field):
+        if self.answer.data == "decline" and not field.data:
+            raise ValidationError(_l("Tell us what would solve it for you"))
+
+
+class NewDateForm(FlaskForm):
+    answer = RadioField(_l("Is the new date all right?"),
+                        choices=choices([("yes", _l("Yes, that is all right")),
+                                         ("no", _l("No, keep the date you promised"))]),
+                        validators=[Required(_l("Choose yes or no"))])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you want to open it again?"), filters=[clean_text],
+        validators=[Required(_l("Tell us in one sentence why")),
+                    LengthBetween(0, 2000, "", _l("Your answer must be 2,000 characters or less"))])

@@ -1,0 +1,398 @@
+"""The customer's pages. Views load, check, validate, call one service, and redirect."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db, limiter
+from ..models import Category
+from ..services import complaints as service
+from ..services.organisation import get_calendar
+from ..validators import parse_amount_cents
+from . import bp
+from ..models import Grant, Promise
+from ..services import mandate, work
+from .forms import (CONTACT_CHOICES, choices, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, AboutForm,
+                    AnswerOfferForm, ContactForm, FindForm, ManagerForm, MessageForm, NewDateForm,
+                    ReopenForm, SendForm, SignalForm, StoryForm, WishForm, WithdrawForm)
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    form: type
+    template: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    kind: str
+    steps: tuple[Step, ...]
+
+    def step(self, slug: str) -> Step:
+        for step in self.steps:
+            if step.slug == slug:
+                return step
+        abort(404)
+
+    def number(self, step: Step) -> int:
+        return self.steps.index(step) + 1
+
+
+FLOWS = {
+    "complaint": Flow("complaint", "complaint", (
+        Step("what-happened", StoryForm, "public/step_story.html", _l("What happened?")),
+        Step("about", AboutForm, "public/step_about.html", _l("What is your complaint about?")),
+        Step("wish", WishForm, "public/step_wish.html", _l("What would you like us to do?")),
+        Step("contact", ContactForm, "public/step_contact.html", _l("How can we reach you?")),
+    )),
+    "compliment": Flow("compliment", "compliment", (
+        Step("message", SignalForm, "public/step_signal.html", _l("What would you like to pass on?")),
+        Step("contact", ContactForm, "public/step_contact.html", _l("How can we reach you?")),
+    )),
+}
+
+# Which draft answers each step fills in; the check page needs them all.
+STEP_ANSWERS = {
+    "what-happened": ("story",),
+    "about": ("category",),
+    "wish": ("wish",),
+    "contact": ("name", "email", "language"),
+    "message": ("signal_kind", "story"),
+}
+
+
+def _flow(name: str) -> Flow:
+    flow = FLOWS.get(name)
+    if flow is None:
+        abort(404)
+    return flow
+
+
+def _session_key(flow: Flow) -> str:
+    return f"draft_{flow.name}"
+
+
+def _current_draft(flow: Flow):
+    return service.get_draft(session.get(_session_key(flow)))
+
+
+def _active_categories() -> list[Category]:
+    return db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.id)).all()
+
+
+def _category_choices(categories) -> list[tuple[str, str]]:
+    from ..formatting import localized
+
+    pairs = [(c.slug, localized(c, "name")) for c in categories] + [("other", str(_l("Something else")))]
+    return choices(pairs)
+
+
+def _first_missing_step(flow: Flow, answers: dict) -> Step | None:
+    for step in flow.steps:
+        if any(not answers.get(key) for key in STEP_ANSWERS[step.slug]):
+            return step
+    return None
+
+
+def _answers_from(form) -> dict:
+    answers = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    if "amount" in answers:
+        answers["wish_amount_cents"] = parse_amount_cents(answers["amount"]) if answers["amount"] else None
+    return answers
+
+
+@bp.route("/")
+def start():
+    return render_template("public/start.html")
+
+
+@bp.route("/language/<code>")
+def choose_language(code):
+    if code in current_app.config["LANGUAGES"]:
+        session["language"] = code
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    # Only ever back to our own pages: no other host ("//x", "/\\x"), no control characters.
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\"))
+            or any(ord(char) < 32 or ord(char) == 127 for char in target)):
+        target = "/"
+    return redirect(target)
+
+
+@bp.route("/rights")
+def rights():
+    return render_template("public/rights.html")
+
+
+@bp.route("/you-said-we-did")
+def improvements():
+    from ..services.settings import published_improvements
+
+    return render_template("public/improvements.html", improvements=published_improvements())
+
+
+@bp.route("/<flow_name>/<slug>", methods=["GET", "POST"])
+def question(flow_name, slug):
+    flow = _flow(flow_name)
+    step = flow.step(slug)
+    draft = _current_draft(flow)
+    answers = draft.data if draft else {}
+    form = step.form(data=answers if request.method == "GET" else None)
+    categories = []
+    if isinstance(form, AboutForm):
+        categories = _active_categories()
+        form.category.choices = _category_choices(categories)
+    if isinstance(form, ContactForm) and not form.language.data:
+        from ..formatting import current_language
+
+        form.language.data = current_language()
+
+    if form.validate_on_submit():
+        if draft is None:
+            draft = service.start_draft(flow.kind)
+            session[_session_key(flow)] = draft.key
+        service.save_answers(draft, _answers_from(form))
+        index = flow.steps.index(step)
+        if request.args.get("change") or index == len(flow.steps) - 1:
+            missing = _first_missing_step(flow, draft.data)
+            if missing is None:
+                return redirect(url_for("public.check", flow_name=flow.name))
+            return redirect(url_for("public.question", flow_name=flow.name, slug=missing.slug))
+        next_step = flow.steps[index + 1]
+        return redirect(url_for("public.question", flow_name=flow.name, slug=next_step.slug))
+
+    index = flow.steps.index(step)
+    back = (url_for("public.question", flow_name=flow.name, slug=flow.steps[index - 1].slug)
+            if index else url_for("public.start"))
+    if request.args.get("change"):
+        back = url_for("public.check", flow_name=flow.name)
+    return render_template(step.template, form=form, flow=flow, step=step, number=index + 1,
+                           total=len(flow.steps), back=back, categories=categories)
+
+
+@bp.route("/<flow_name>/check", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["FILING_LIMIT"], methods=["POST"])
+def check(flow_name):
+    flow = _flow(flow_name)
+    form = SendForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            draft = service.get_draft(form.draft.data)
+            if draft is None or _first_missing_step(flow, draft.data) is not None:
+                return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
+            limit = current_app.config["MAX_OPEN_PER_EMAIL"]
+            if service.open_complaints_for(draft.data.get("email")) >= limit:
+                return render_template("errors/too_many_open.html", limit=limit), 429
+            filed = service.file_complaint(draft, get_calendar())
+            session.pop(_session_key(flow), None)
+            return redirect(url_for("public.status_confirmation", token=filed.token))
+    draft = _current_draft(flow)
+    if draft is None:
+        return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
+    missing = _first_missing_step(flow, draft.data)
+    if missing is not None:
+        return redirect(url_for("public.question", flow_name=flow.name, slug=missing.slug))
+    form.draft.data = draft.key
+    category = None
+    if draft.data.get("category") not in (None, "other"):
+        category = db.session.scalar(select(Category).where(Category.slug == draft.data["category"]))
+    back = url_for("public.question", flow_name=flow.name, slug=flow.steps[-1].slug)
+    return render_template("public/check.html", flow=flow, answers=draft.data, form=form,
+                           category=category, back=back)
+
+
+def _complaint_or_404(token):
+    complaint = service.complaint_for_token(token)
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+@bp.route("/s/<token>/confirmation")
+def status_confirmation(token):
+    complaint = _complaint_or_404(token)
+    return render_template("public/confirmation.html", complaint=complaint, token=token,
+                           status_url=service.status_url(token))
+
+
+@bp.route("/s/<token>/copy.txt")
+def status_copy(token):
+    complaint = _complaint_or_404(token)
+    text = render_template("public/copy.txt", complaint=complaint, status_url=service.status_url(token))
+    return Response(text, mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="{complaint.reference}.txt"'})
+
+
+def _status_page(complaint, token, status=200, **forms):
+    context = dict(form=MessageForm(), offer=mandate.open_offer(complaint),
+                   offer_form=AnswerOfferForm(prefix="offer"), date_form=NewDateForm(prefix="date"),
+                   reopen_form=ReopenForm(prefix="reopen"), can_reopen=work.can_reopen(complaint),
+                   sent=request.args.get("sent"))
+    if context["can_reopen"]:
+        context["reopen_until"] = complaint.resolved_at + timedelta(days=work.REOPEN_DAYS)
+    context.update(forms)
+    context["page_errors"] = any(context[name].errors for name in ("form", "offer_form", "date_form", "reopen_form"))
+    return render_template("public/status.html", complaint=complaint, token=token, **context), status
+
+
+@bp.route("/s/<token>/offer/<int:grant_id>", methods=["POST"])
+def answer_offer(token, grant_id):
+    complaint = _complaint_or_404(token)
+    grant = db.session.get(Grant, grant_id)
+    if grant is None or grant.complaint_id != complaint.id:
+        abort(404)
+    form = AnswerOfferForm(prefix="offer")
+    if form.validate_on_submit():
+        try:
+            if form.answer.data == "accept":
+                mandate.accept(complaint, grant)
+            else:
+                mandate.decline(complaint, grant, form.reason.data, get_calendar())
+        except mandate.MandateError:
+            pass  # answered before (a double click, another tab): the page shows the answer
+        return redirect(url_for("public.status", token=token) + "#offer")
+    return _status_page(complaint, token, offer_form=form)
+
+
+@bp.route("/s/<token>/date/<int:promise_id>", methods=["POST"])
+def answer_new_date(token, promise_id):
+    complaint = _complaint_or_404(token)
+    promise = db.session.get(Promise, promise_id)
+    if promise is None or promise.complaint_id != complaint.id:
+        abort(404)
+    form = NewDateForm(prefix="date")
+    if form.validate_on_submit():
+        try:
+            work.answer_new_date(promise, form.answer.data == "yes")
+        except work.WorkError:
+            pass  # answered before: the page shows the answer
+        return redirect(url_for("public.status", token=token) + "#promises")
+    return _status_page(complaint, token, date_form=form)
+
+
+@bp.route("/s/<token>/reopen", methods=["POST"])
+def reopen(token):
+    complaint = _complaint_or_404(token)
+    form = ReopenForm(prefix="reopen")
+    if form.validate_on_submit():
+        try:
+            work.reopen(complaint, form.reason.data, get_calendar())
+        except work.WorkError as error:
+            form.reason.errors.append(error.message)
+        else:
+            return redirect(url_for("public.status", token=token) + "#promises")
+    return _status_page(complaint, token, reopen_form=form)
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+def status(token):
+    complaint = _complaint_or_404(token)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            service.add_customer_message(complaint, form.body.data)
+        except service.NotAllowed:
+            # Sent from a tab opened before it was withdrawn or closed: say so, and keep the words.
+            form.body.errors.append(
+                _l("You withdrew this, so we cannot add your message to it. "
+                   "Copy your text and send it as a new complaint.") if complaint.status == "withdrawn"
+                else _l("This is closed, so we cannot add your message to it. "
+                        "Copy your text and send it as a new complaint."))
+            return _status_page(complaint, token, 409, form=form)
+        return redirect(url_for("public.status", token=token, sent=1) + "#messages")
+    return _status_page(complaint, token, form=form)
+
+
+@bp.route("/s/<token>/contact", methods=["GET", "POST"])
+def status_contact(token):
+    complaint = _complaint_or_404(token)
+    form = ContactForm(obj=complaint if request.method == "GET" else None)
+    if form.validate_on_submit():
+        service.update_contact(complaint, name=form.name.data, email=form.email.data,
+                               phone=form.phone.data, contact_by=form.contact_by.data,
+                               language=form.language.data)
+        return redirect(url_for("public.status", token=token, changed=1))
+    return render_template("public/status_contact.html", complaint=complaint, token=token, form=form)
+
+
+@bp.route("/s/<token>/manager", methods=["GET", "POST"])
+def status_manager(token):
+    complaint = _complaint_or_404(token)
+    form = ManagerForm()
+    if complaint.escalated_at is None and complaint.is_open and form.validate_on_submit():
+        service.ask_for_manager(complaint, form.reason.data, get_calendar())
+        return redirect(url_for("public.status", token=token) + "#promises")
+    return render_template("public/status_manager.html", complaint=complaint, token=token, form=form)
+
+
+@bp.route("/s/<token>/withdraw", methods=["GET", "POST"])
+def status_withdraw(token):
+    complaint = _complaint_or_404(token)
+    form = WithdrawForm()
+    if complaint.is_open and form.validate_on_submit():
+        service.withdraw(complaint)
+        return redirect(url_for("public.status", token=token))
+    return render_template("public/status_withdraw.html", complaint=complaint, token=token, form=form)
+
+
+@bp.route("/find", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["FIND_LIMIT"], methods=["POST"])
+def find():
+    form = FindForm()
+    if form.validate_on_submit():
+        service.resend_status_link(form.reference.data, form.email.data)
+        session["find_email"] = form.email.data
+        return redirect(url_for("public.find_sent"))
+    return render_template("public/find.html", form=form)
+
+
+@bp.route("/find/sent")
+def find_sent():
+    return render_template("public/find_sent.html", email=session.get("find_email"))
+
+
+ANSWER_LABELS = {
+    "wish": dict(WISH_CHOICES),
+    "contact_by": dict(CONTACT_CHOICES),
+    "language": dict(LANGUAGE_CHOICES),
+    "signal_kind": dict(SIGNAL_CHOICES),
+}
+
+
+@bp.app_template_global()
+def answer_label(field: str, value) -> str:
+    """The words a customer chose, for an answer stored as a code."""
+    return str(ANSWER_LABELS.get(field, {}).get(value, value or ""))
+
+
+@bp.app_template_global()
+def status_words(complaint) -> tuple[str, str]:
+    """The headline and the sentence that say where a complaint stands."""
+    from .wording import STATUS_EXPLANATION, STATUS_HEADLINE, kind_group
+
+    return (str(STATUS_HEADLINE[(kind_group(complaint.kind), complaint.status)]),
+            str(STATUS_EXPLANATION[complaint.status]))
+
+
+@bp.app_template_global()
+def event_words(event) -> str:
+    from .wording import EVENT_TEXT
+
+    text = EVENT_TEXT.get(event.kind)
+    return str(text) % {"name": (event.data or {}).get("name", "")} if text else ""
+
+
+@bp.app_template_global()
+def kind_name(kind) -> str:
+    from .wording import KIND_NAME
+
+    return str(KIND_NAME.get(kind, kind))

@@ -1,0 +1,57 @@
+"""Plain words for states, per kind of signal: what the customer reads on the status page."""
+from flask_babel import lazy_gettext as _l
+
+STATUS_HEADLINE = {
+    ("complaint", "received"): _l("We have received your complaint"),
+    ("complaint", "in_progress"): _l("A person is working on your complaint"),
+    ("complaint", "proposal_made"): _l("We have made you a proposal"),
+    ("complaint", "resolved"): _l("Your complaint is solved"),
+    ("complaint", "closed"): _l("Your complaint is closed"),
+    ("complaint", "withdrawn"): _l("You have withdrawn your complaint"),
+    ("signal", "received"): _l("We have received your message"),
+    ("signal", "in_progress"): _l("A person is working on your message"),
+    ("signal", "proposal_made"): _l("We have sent you an answer"),
+    ("signal", "resolved"): _l("We have answered your message"),
+    ("signal", "closed"): _l("Your message is closed"),
+    ("signal", "withdrawn"): _l("You have withdrawn your message"),
+}
+
+STATUS_EXPLANATION = {
+    "received": _l("A person reads it and contacts you. Below you see by when."),
+    "in_progress": _l("Your contact person is working on it. Below you see what happens next and by when."),
+    "proposal_made": _l("Read our proposal below. You decide if it solves your complaint."),
+    "resolved": _l("You told us this solves it. Thank you for letting us put it right."),
+    "closed": _l("We have stopped working on it. Below you see why."),
+    "withdrawn": _l("We no longer work on it. We keep your story, so we can learn from it."),
+}
+
+KIND_NAME = {
+    "complaint": _l("Complaint"),
+    "compliment": _l("Compliment"),
+    "suggestion": _l("Idea or suggestion"),
+}
+
+EVENT_TEXT = {
+    "filed": _l("You sent it to us"),
+    "customer_message": _l("You sent a message"),
+    "contact_changed": _l("You changed how we reach you"),
+    "withdrawn": _l("You withdrew it"),
+    "manager_asked": _l("You asked for a manager to look at it"),
+    "link_sent_again": _l("We mailed you the link to this page again"),
+    "promise_missed": _l("We did not keep a promise"),
+    "claimed": _l("%(name)s picked it up and is your contact person"),
+    "handed_over": _l("%(name)s is your contact person from now on"),
+    "agent_replied": _l("%(name)s sent you a message"),
+    "offer_made": _l("We made you a proposal"),
+    "offer_accepted": _l("You accepted our proposal"),
+    "offer_declined": _l("You said our proposal does not solve it"),
+    "promise_moved": _l("We moved a date, and told you why"),
+    "promise_move_asked": _l("We asked you about a new date"),
+    "new_date_agreed": _l("You agreed to the new date"),
+    "new_date_declined": _l("You kept the date we promised"),
+    "reopened": _l("You opened it again"),
+}
+
+
+def kind_group(kind: str) -> str:
+    return "complaint" if kind == "complaint" else "signal"

@@ -1,0 +1,261 @@
+"""What customers do: file a complaint, follow it, reply, change details, withdraw, ask for a manager."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Category, Complaint, Draft, Event, Message, StatusLink, utcnow
+from . import timelines
+from .calendar import BusinessCalendar
+from .outbox import public_url, queue_mail
+from .secrets import hash_token, new_draft_key, new_reference, new_token, normalise_reference
+
+KINDS = ("complaint", "compliment", "suggestion")
+WISHES = ("fix", "compensation", "explanation", "listen", "other")
+STATUSES = ("received", "in_progress", "proposal_made", "resolved", "closed", "withdrawn")
+
+
+class NotAllowed(Exception):
+    """The action does not fit the complaint's state (for instance: it was withdrawn)."""
+
+
+@dataclass(frozen=True)
+class Filed:
+    complaint: Complaint
+    token: str
+    created: bool  # False when the same answers were sent before (a double click, a retry)
+
+
+# --- drafts -------------------------------------------------------------------------------------
+
+def get_draft(key: str | None) -> Draft | None:
+    return db.session.get(Draft, key) if key else None
+
+
+def start_draft(kind: str) -> Draft:
+    draft = Draft(key=new_draft_key(), kind=kind, data={})
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def save_answers(draft: Draft, answers: dict) -> None:
+    """Keep what the customer answered on one question page."""
+    draft.data = {**(draft.data or {}), **answers}  # a new dict, so the JSON column is saved
+    draft.updated_at = utcnow()
+
+
+def purge_old_drafts(now: datetime, days: int) -> int:
+    old = db.session.scalars(select(Draft).where(Draft.updated_at < now - timedelta(days=days))).all()
+    for draft in old:
+        db.session.delete(draft)
+    return len(old)
+
+
+# --- filing ---------------------------------------------------------------------------------------
+
+def record_event(complaint: Complaint, kind: str, actor: str = "customer", visible: bool = True,
+                 user_id: int | None = None, **data) -> Event:
+    event = Event(kind=kind, actor=actor, user_id=user_id, data=data, customer_visible=visible,
+                  created_at=utcnow())
+    complaint.events.append(event)
+    return event
+
+
+def add_status_link(complaint: Complaint) -> str:
+    """A new secret link to the status page; returns the token, which is stored only as a hash."""
+    token = new_token()
+    complaint.status_links.append(StatusLink(token_hash=hash_token(token)))
+    return token
+
+
+def complaint_for_token(token: str) -> Complaint | None:
+    if not token or len(token) > 100:
+        return None
+    link = db.session.scalar(select(StatusLink).where(StatusLink.token_hash == hash_token(token)))
+    return link.complaint if link else None
+
+
+def status_url(token: str) -> str:
+    return public_url("public.status", token=token)
+
+
+def status_url_for_mail(complaint: Complaint) -> str:
+    """A fresh secret link for a mail: we keep only hashes, so the old links cannot be shown again."""
+    return status_url(add_status_link(complaint))
+
+
+def open_complaints_for(email: str) -> int:
+    """How many open complaints this address has (to stop one address flooding the queue)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(Complaint.id)).where(
+            func.lower(Complaint.email) == (email or "").strip().lower(),
+            Complaint.status.in_(("received", "in_progress", "proposal_made")))) or 0
+
+
+def _free_reference() -> str:
+    for _ in range(10):  # a clash of 8 random characters is rare; try a fresh one
+        reference = new_reference()
+        if db.session.scalar(select(Complaint.id).where(Complaint.reference == reference)) is None:
+            return reference
+    raise RuntimeError("could not find a free reference")  # pragma: no cover
+
+
+def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | None = None,
+                   channel: str = "web") -> Filed:
+    """Turn a finished draft into a complaint with dated promises, an event and a confirmation mail.
+
+    Filing is idempotent per draft: sending the same answers twice gives the first complaint back.
+    """
+    existing = db.session.scalar(select(Complaint).where(Complaint.submission_key == draft.key))
+    if existing is not None:
+        return Filed(existing, add_status_link(existing), created=False)
+
+    now = now or utcnow()
+    answers = draft.data
+    category = None
+    if answers.get("category") not in (None, "", "other"):
+        category = db.session.scalar(select(Category).where(Category.slug == answers["category"]))
+    kind = draft.kind if draft.kind in KINDS else "complaint"
+    if kind != "complaint" and answers.get("signal_kind") in KINDS:
+        kind = answers["signal_kind"]
+    timeline = timelines.current_timeline(kind, category.id if category else None)
+    if timeline is None:  # a fresh installation without the demo data: the seeded defaults apply
+        timelines.ensure_default_timelines()
+        timeline = timelines.current_timeline(kind, category.id if category else None)
+
+    # No savepoint here: SQLite's driver commits a released savepoint on its own, which would
+    # split the filing in two. A free reference is looked up first; the unique constraints stay
+    # the last guard, and a lost race on the same draft (a double click) returns the first filing.
+    complaint = Complaint(
+        reference=_free_reference(), submission_key=draft.key, kind=kind, channel=channel,
+        status="received", category=category, timeline=timeline,
+        story=answers["story"], happened_when=answers.get("happened_when") or None,
+        wish=answers.get("wish") or None, wish_amount_cents=answers.get("wish_amount_cents"),
+        wish_other=answers.get("wish_other") or None,
+        name=answers["name"], email=answers["email"], phone=answers.get("phone") or None,
+        contact_by=answers.get("contact_by") or "email",
+        language=answers.get("language") or "nl", created_at=now, updated_at=now)
+    db.session.add(complaint)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(select(Complaint).where(Complaint.submission_key == draft.key))
+        if existing is None:
+            raise
+        return Filed(existing, add_status_link(existing), created=False)
+
+    if timeline is not None:
+        timelines.snapshot_promises(complaint, timeline, now, calendar)
+    record_event(complaint, "filed", channel=channel)
+    token = add_status_link(complaint)
+    db.session.flush()
+    queue_mail("filed", complaint.email, complaint.language,
+               lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
+               complaint, status_url=status_url(token))
+    return Filed(complaint, token, created=True)
+
+
+# --- on the status page ---------------------------------------------------------------------------
+
+def _require_open(complaint: Complaint) -> None:
+    if complaint.status in ("withdrawn", "closed"):
+        raise NotAllowed(complaint.status)
+
+
+def add_customer_message(complaint: Complaint, body: str) -> Message:
+    """The customer adds information or replies; the owner sees it in the thread."""
+    _require_open(complaint)
+    message = Message(author="customer", body=body, created_at=utcnow())
+    complaint.messages.append(message)
+    complaint.updated_at = utcnow()
+    record_event(complaint, "customer_message")
+    db.session.flush()
+    return message
+
+
+def update_contact(complaint: Complaint, *, name: str, email: str, phone: str | None,
+                   contact_by: str, language: str) -> list[str]:
+    """Change how we reach the customer; returns the names of what changed."""
+    new = dict(name=name, email=email, phone=phone or None, contact_by=contact_by, language=language)
+    changed = [field for field, value in new.items() if getattr(complaint, field) != value]
+    for field in changed:
+        setattr(complaint, field, new[field])
+    if changed:
+        record_event(complaint, "contact_changed", fields=changed)
+    db.session.flush()
+    return changed
+
+
+def withdraw(complaint: Complaint, now: datetime | None = None) -> None:
+    """The customer withdraws; open promises end, and a mail confirms it."""
+    _require_open(complaint)
+    now = now or utcnow()
+    complaint.status, complaint.withdrawn_at = "withdrawn", now
+    for promise in complaint.promises:
+        if promise.state in ("open", "proposed"):
+            promise.state = "ended"  # nothing more to do: shown as ended, never as missed
+    record_event(complaint, "withdrawn")
+    db.session.flush()
+    queue_mail("withdrawn", complaint.email, complaint.language,
+               lambda: gettext("You have withdrawn your complaint (%(ref)s)", ref=complaint.reference),
+               complaint)
+
+
+def ask_for_manager(complaint: Complaint, reason: str, calendar: BusinessCalendar,
+                    now: datetime | None = None) -> None:
+    """Right 10: the customer asks a manager to look at it, and gets a dated promise for that."""
+    _require_open(complaint)
+    if complaint.escalated_at is not None:
+        raise NotAllowed("already asked")
+    now = now or utcnow()
+    complaint.escalated_at, complaint.escalation_reason = now, reason or None
+    timelines.add_promise(complaint, timelines.MANAGER_STEP, now, calendar)
+    complaint.attention_at = now
+    record_event(complaint, "manager_asked", reason=reason or "")
+    db.session.flush()
+
+
+def resend_status_link(reference: str, email: str) -> bool:
+    """Mail a fresh status link when reference and address belong together. The caller shows the
+    same answer either way, so nobody learns which complaints exist."""
+    complaint = db.session.scalar(
+        select(Complaint).where(Complaint.reference == normalise_reference(reference)))
+    if complaint is None or complaint.email.strip().lower() != (email or "").strip().lower():
+        return False
+    token = add_status_link(complaint)
+    record_event(complaint, "link_sent_again")
+    db.session.flush()
+    queue_mail("link", complaint.email, complaint.language,
+               lambda: gettext("The link to your complaint (%(ref)s)", ref=complaint.reference),
+               complaint, status_url=status_url(token))
+    return True
+
+
+def mark_missed_promises(now: datetime | None = None) -> int:
+    """Promises whose moment passed unkept: marked missed, and the customer is told, with an apology."""
+    from ..models import Promise
+
+    now = now or utcnow()
+    missed = db.session.scalars(
+        select(Promise).join(Complaint)
+        .where(Promise.state == "open", Promise.due_at < now,
+               Complaint.status.in_(("received", "in_progress", "proposal_made")))).all()
+    for promise in missed:
+        promise.state, promise.missed_at = "missed", now
+        complaint = promise.complaint
+        complaint.attention_at = now  # flagged for the owner
+        record_event(complaint, "promise_missed", actor="system", promise=promise.key)
+        queue_mail("missed", complaint.email, complaint.language,
+                   lambda c=complaint: gettext("We did not keep our promise (%(ref)s)", ref=c.reference),
+                   complaint, promise=promise, status_url=None)
+    db.session.flush()
+    return len(missed)

@@ -1,0 +1,239 @@
+"""The mandate: an agent puts things right on the customer's word, within a personal limit.
+
+No step here asks for proof (charter right 1). The limits are enforced here, on the server, whatever a
+form sends. Two rules keep concurrent work safe on SQLite and PostgreSQL alike:
+- an offer names the complaint's `offer_counter` the agent saw; a conditional UPDATE bumps it, so of
+  two offers made from the same view (two agents, or a double click) only one goes through;
+- the agent's `grant_counter` is bumped first, which takes that row's write lock, so two offers by one
+  agent on different complaints never both spend the same monthly budget.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import Complaint, Grant, User, utcnow
+from . import timelines
+from .calendar import BusinessCalendar
+from .complaints import record_event, status_url_for_mail
+from .outbox import queue_mail
+
+# Remedies, in the order the mandate screen shows them. Money remedies spend mandate.
+REMEDIES = {
+    "apology": dict(money=False, label=_l("A sincere apology")),
+    "explanation": dict(money=False, label=_l("An explanation of what happened")),
+    "fix": dict(money=False, label=_l("Fix it or do it again")),
+    "refund": dict(money=True, label=_l("Money back (refund)")),
+    "credit": dict(money=True, label=_l("Credit on the account")),
+    "voucher": dict(money=True, label=_l("A voucher")),
+    "gift": dict(money=True, label=_l("A goodwill gift")),
+}
+MAX_AMOUNT_CENTS = 100_000_000  # one million euros: anything above is a typing mistake
+SPENDING = ("waiting_cosign", "offered", "accepted")  # declined and refused offers spend nothing
+
+
+class MandateError(Exception):
+    """The offer cannot be made; `message` is a sentence for the agent."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Mandate:
+    per_complaint_cents: int
+    monthly_budget_cents: int
+    spent_this_month_cents: int
+    granted_on_complaint_cents: int
+
+    @property
+    def left_this_month_cents(self) -> int:
+        return max(self.monthly_budget_cents - self.spent_this_month_cents, 0)
+
+    @property
+    def left_on_complaint_cents(self) -> int:
+        return max(self.per_complaint_cents - self.granted_on_complaint_cents, 0)
+
+    @property
+    def most_now_cents(self) -> int:
+        """The most this person can offer on this complaint right now, on their own."""
+        return min(self.left_this_month_cents, self.left_on_complaint_cents)
+
+
+def month_start(now: datetime, calendar: BusinessCalendar) -> datetime:
+    """The first moment of this month in the organisation's time zone."""
+    local = now.astimezone(calendar.zone)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def spent_this_month(user: User, now: datetime, calendar: BusinessCalendar) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Grant.amount_cents), 0))
+        .where(Grant.granted_by_id == user.id, Grant.state.in_(SPENDING),
+               Grant.granted_at >= month_start(now, calendar))) or 0
+
+
+def granted_on(complaint: Complaint) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Grant.amount_cents), 0))
+        .where(Grant.complaint_id == complaint.id, Grant.state.in_(SPENDING))) or 0
+
+
+def mandate_of(user: User, complaint: Complaint, calendar: BusinessCalendar,
+               now: datetime | None = None) -> Mandate:
+    return Mandate(user.mandate_per_complaint_cents, user.monthly_budget_cents,
+                   spent_this_month(user, now or utcnow(), calendar), granted_on(complaint))
+
+
+def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, text: str,
+          request_key: str, seen_counter: int, calendar: BusinessCalendar,
+          now: datetime | None = None) -> Grant:
+    """Offer a remedy. Within the mandate it takes effect at once; above it, a supervisor co-signs.
+
+    The same request key twice returns the first grant (a double click makes one offer).
+    """
+    existing = db.session.scalar(select(Grant).where(Grant.request_key == request_key))
+    if existing is not None:
+        if existing.complaint_id != complaint.id:
+            raise MandateError(_l("This form was already used. Open the mandate screen again."))
+        return existing
+    if not complaint.is_open:
+        raise MandateError(_l("This complaint is no longer open, so you cannot make an offer."))
+    if complaint.owner_id != agent.id:
+        raise MandateError(_l("Only the owner of the complaint can make an offer. Claim it first."))
+    if remedy not in REMEDIES:
+        raise MandateError(_l("Choose one of the remedies."))
+    money = REMEDIES[remedy]["money"]
+    if not money:
+        amount_cents = 0
+    elif not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise MandateError(_l("Enter an amount of more than 0 euros."))
+    elif amount_cents > MAX_AMOUNT_CENTS:
+        raise MandateError(_l("The amount must be 1,000,000 euros or less."))
+    now = now or utcnow()
+
+    bumped = db.session.execute(
+        update(Complaint).where(Complaint.id == complaint.id, Complaint.offer_counter == seen_counter)
+        .values(offer_counter=Complaint.offer_counter + 1)
+        .execution_options(synchronize_session=False))
+    if bumped.rowcount != 1:
+        raise MandateError(_l("Someone made an offer on this complaint a moment ago. "
+                              "Look at it first, then decide."))
+    db.session.expire(complaint, ["offer_counter"])
+    db.session.execute(update(User).where(User.id == agent.id)
+                       .values(grant_counter=User.grant_counter + 1)
+                       .execution_options(synchronize_session=False))
+    within = not money or amount_cents <= mandate_of(agent, complaint, calendar, now).most_now_cents
+    grant = Grant(request_key=request_key, remedy=remedy, amount_cents=amount_cents,
+                  currency=agent.currency, text=text.strip(), granted_by=agent, granted_at=now,
+                  state="offered" if within else "waiting_cosign")
+    complaint.grants.append(grant)
+    db.session.flush()
+    if within:
+        _make_offer_known(complaint, grant, now)
+    else:
+        timelines.add_promise(complaint, timelines.DECISION_STEP, now, calendar)
+        record_event(complaint, "cosign_asked", actor="agent", user_id=agent.id, visible=False,
+                     grant=grant.id, remedy=remedy, amount_cents=amount_cents)
+    complaint.updated_at = now
+    db.session.flush()
+    return grant
+
+
+def cosign(grant: Grant, supervisor: User, calendar: BusinessCalendar, now: datetime | None = None) -> None:
+    """A supervisor signs an offer above the agent's mandate; it then takes effect as any other."""
+    if not supervisor.can("supervisor"):
+        raise MandateError(_l("Only a supervisor can co-sign."))
+    if supervisor.id == grant.granted_by_id:
+        raise MandateError(_l("Someone else must co-sign your own offer."))
+    now = now or utcnow()
+    mandate = mandate_of(supervisor, grant.complaint, calendar, now)
+    # The supervisor's own limits count this offer as theirs too.
+    if grant.amount_cents > mandate.per_complaint_cents or grant.amount_cents > mandate.left_this_month_cents:
+        raise MandateError(_l("This is above your own mandate too. Ask an admin to raise it."))
+    signed = db.session.execute(
+        update(Grant).where(Grant.id == grant.id, Grant.state == "waiting_cosign")
+        .values(state="offered", cosigned_by_id=supervisor.id, cosigned_at=now)
+        .execution_options(synchronize_session=False))
+    if signed.rowcount != 1:
+        raise MandateError(_l("This offer was already decided."))
+    db.session.refresh(grant)
+    complaint = grant.complaint
+    timelines.keep_promise(complaint, "decision", now)
+    _make_offer_known(complaint, grant, now)
+    db.session.flush()
+
+
+def refuse_cosign(grant: Grant, supervisor: User, reason: str, now: datetime | None = None) -> None:
+    """The supervisor does not sign; the owner hears why and makes another offer."""
+    if not supervisor.can("supervisor"):
+        raise MandateError(_l("Only a supervisor can co-sign."))
+    now = now or utcnow()
+    refused = db.session.execute(
+        update(Grant).where(Grant.id == grant.id, Grant.state == "waiting_cosign")
+        .values(state="refused", cosigned_by_id=supervisor.id, cosigned_at=now, decline_reason=reason)
+        .execution_options(synchronize_session=False))
+    if refused.rowcount != 1:
+        raise MandateError(_l("This offer was already decided."))
+    db.session.refresh(grant)
+    grant.complaint.attention_at = now
+    record_event(grant.complaint, "cosign_refused", actor="agent", user_id=supervisor.id, visible=False,
+                 grant=grant.id, reason=reason)
+    db.session.flush()
+
+
+def _make_offer_known(complaint: Complaint, grant: Grant, now: datetime) -> None:
+    complaint.status = "proposal_made"
+    timelines.keep_promise(complaint, "proposal", now)
+    timelines.keep_promise(complaint, "new_proposal", now)
+    record_event(complaint, "offer_made", actor="agent", user_id=grant.granted_by_id, grant=grant.id,
+                 remedy=grant.remedy, amount_cents=grant.amount_cents, currency=grant.currency,
+                 cosigned_by=grant.cosigned_by_id)
+    queue_mail("offer", complaint.email, complaint.language,
+               lambda: gettext("Our proposal for your complaint (%(ref)s)", ref=complaint.reference),
+               complaint, grant=grant, status_url=status_url_for_mail(complaint))
+
+
+# --- the customer's answer ------------------------------------------------------------------------
+
+def open_offer(complaint: Complaint) -> Grant | None:
+    return next((g for g in reversed(complaint.grants) if g.state == "offered"), None)
+
+
+def accept(complaint: Complaint, grant: Grant, now: datetime | None = None) -> None:
+    """The customer says yes: the complaint is resolved."""
+    now = now or utcnow()
+    answered = db.session.execute(
+        update(Grant).where(Grant.id == grant.id, Grant.state == "offered")
+        .values(state="accepted", answered_at=now).execution_options(synchronize_session=False))
+    if answered.rowcount != 1:
+        raise MandateError(_l("You already answered this proposal."))
+    db.session.refresh(grant)
+    complaint.status, complaint.resolved_at = "resolved", now
+    timelines.keep_promise(complaint, "resolved", now)
+    record_event(complaint, "offer_accepted", grant=grant.id)
+    complaint.attention_at = now
+    db.session.flush()
+
+
+def decline(complaint: Complaint, grant: Grant, reason: str, calendar: BusinessCalendar,
+            now: datetime | None = None) -> None:
+    """The customer says no, with a reason: back to the same owner, with a new dated promise."""
+    now = now or utcnow()
+    answered = db.session.execute(
+        update(Grant).where(Grant.id == grant.id, Grant.state == "offered")
+        .values(state="declined", answered_at=now, decline_reason=reason)
+        .execution_options(synchronize_session=False))
+    if answered.rowcount != 1:
+        raise MandateError(_l("You already answered this proposal."))
+    db.session.refresh(grant)
+    complaint.status = "in_progress"
+    complaint.attention_at = now
+    timelines.add_promise(complaint, timelines.NEW_PROPOSAL_STEP, now, calendar)
+    record_event(complaint, "offer_declined", grant=grant.id, reason=reason)
+    db.session.flush()

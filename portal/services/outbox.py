@@ -1,0 +1,79 @@
+"""The transactional outbox: mail is a row written with the change that causes it; a worker sends it.
+
+A mail server that is down therefore never loses a mail and never slows a page: the row waits,
+and `flask portal send-mail` tries again with back-off until it goes out.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_mail import Message as MailMessage
+from sqlalchemy import select
+
+from ..extensions import db, mail
+from ..models import Complaint, OutboxMail, utcnow
+
+BACKOFF_CAP = timedelta(hours=1)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on the configured public address, never on the Host a request claims
+    (a forged Host header must not put a secret link to someone else's site in a customer's mail)."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
+               complaint: Complaint | None = None, **context) -> OutboxMail:
+    """Render a mail in the recipient's language and put it in the outbox."""
+    with force_locale(language):
+        context.update(complaint=complaint, language=language)
+        row = OutboxMail(
+            kind=kind, recipient=recipient, language=language, subject=str(subject()),
+            body_text=render_template(f"mail/{kind}.txt", **context),
+            body_html=render_template(f"mail/{kind}.html", **context),
+            complaint_id=complaint.id if complaint is not None else None,
+        )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
+    """Send the mails that are due; returns (sent, failed). Each mail is committed on its own."""
+    now = now or utcnow()
+    sent = failed = 0
+    give_up_after = timedelta(hours=current_app.config["MAIL_GIVE_UP_AFTER_HOURS"])
+    for _ in range(limit):
+        # SKIP LOCKED lets several workers share the outbox on PostgreSQL; SQLite ignores it.
+        row = db.session.scalar(
+            select(OutboxMail)
+            .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now)
+            .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
+        if row is None:
+            break
+        try:
+            message = MailMessage(subject=row.subject, recipients=[row.recipient],
+                                  body=row.body_text, html=row.body_html)
+            mail.send(message)
+        except Exception as error:  # any failure of the mail server: try again later
+            row.attempts += 1
+            row.last_error = f"{type(error).__name__}: {error}"[:500]
+            row.next_attempt_at = now + backoff(row.attempts)
+            if now - row.created_at >= give_up_after:  # a week of trying: a person must look
+                row.status = "failed"
+            failed += 1
+            db.session.commit()
+            continue
+        row.status, row.sent_at = "sent", utcnow()
+        row.attempts += 1
+        sent += 1
+        db.session.commit()
+    return sent, failed

@@ -1,0 +1,171 @@
+"""Editing promise-timelines: checks, a preview of real dates, versions, differences and restores.
+
+What an admin promises must be plain, dated and kept (charter right 3). So a hedge word in a promise
+blocks saving; jargon and long sentences warn. Saving makes a new version that applies to complaints
+filed from then on; promises already made never change.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, time
+
+from flask_babel import lazy_gettext as _l
+
+from charter.lint import Finding, lint
+
+from ..extensions import db
+from ..models import AuditEvent, PromiseTimeline, User, utcnow
+from . import timelines
+from .calendar import BusinessCalendar
+
+STEP_FIELDS = ("key", "label_nl", "label_en", "explanation_nl", "explanation_en",
+               "offset_amount", "offset_unit", "relative_to")
+TEXT_FIELDS = (("label_nl", "nl"), ("label_en", "en"), ("explanation_nl", "nl"), ("explanation_en", "en"))
+UNITS = ("working_days", "working_hours")
+
+
+@dataclass
+class StepCheck:
+    errors: list = field(default_factory=list)  # (field name, message)
+    findings: list = field(default_factory=list)  # (field name, Finding)
+
+
+@dataclass
+class TimelineCheck:
+    steps: list[StepCheck]
+    errors: list = field(default_factory=list)  # about the whole timeline
+
+    @property
+    def blocks_saving(self) -> bool:
+        return bool(self.errors) or any(
+            check.errors or any(f.severity == "error" for _, f in check.findings) for check in self.steps)
+
+
+def step_view(step: dict):
+    """A step dict with attribute access, as `timelines.plan` expects."""
+    class Step:  # noqa: D401 - a tiny adapter
+        pass
+
+    view = Step()
+    for name in STEP_FIELDS:
+        setattr(view, name, step.get(name))
+    view.position = step.get("position", 0)
+    return view
+
+
+def holiday_friday(calendar: BusinessCalendar, after: datetime) -> datetime:
+    """The next Friday 16:55 before a long weekend (the Monday is not a working day): the hardest case."""
+    day = calendar.local_date(after)
+    for _ in range(800):
+        day += timedelta(days=1)
+        if day.weekday() == 4 and calendar.is_working_day(day) and not calendar.is_working_day(day + timedelta(days=3)):
+            return datetime.combine(day, time(16, 55), tzinfo=calendar.zone)
+    return datetime.combine(day, time(16, 55), tzinfo=calendar.zone)  # pragma: no cover
+
+
+def preview(steps: list[dict], filed_at: datetime, calendar: BusinessCalendar) -> list[datetime]:
+    """The dates a customer filing at this moment would see, one per step."""
+    usable = [step_view(s) for s in steps if _offset_ok(s)]
+    return [planned.due_at for planned in timelines.plan(usable, filed_at, calendar)]
+
+
+def _offset_ok(step: dict) -> bool:
+    return isinstance(step.get("offset_amount"), int) and step["offset_amount"] > 0 and step.get("offset_unit") in UNITS
+
+
+def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: datetime | None = None) -> TimelineCheck:
+    """Everything wrong with these steps, per step and for the whole timeline."""
+    now = now or utcnow()
+    result = TimelineCheck([StepCheck() for _ in steps])
+    if not steps:
+        result.errors.append(_l("A timeline needs at least one step: what do we promise, and by when?"))
+    keys = [s.get("key") for s in steps]
+    for step, step_check in zip(steps, result.steps):
+        if not step.get("key"):
+            step_check.errors.append(("key", _l("Give the step a short key, like contact")))
+        elif keys.count(step["key"]) > 1:
+            step_check.errors.append(("key", _l("Each step needs its own key")))
+        if not _offset_ok(step):
+            step_check.errors.append(("offset_amount", _l("Enter a number of working days or hours of 1 or more")))
+        for name in ("label_nl", "label_en"):
+            if not (step.get(name) or "").strip():
+                step_check.errors.append((name, _l("Write what we promise, in Dutch and in English")))
+        for name, language in TEXT_FIELDS:
+            text = (step.get(name) or "").strip()
+            if text:
+                step_check.findings.extend((name, f) for f in lint(text, language, promise=True))
+    if steps and all(_offset_ok(s) for s in steps):
+        for filed_at in (now, holiday_friday(calendar, now)):
+            limit = calendar.add_weeks_then_working_day(filed_at, max_weeks)
+            for step, step_check, due in zip(steps, result.steps, preview(steps, filed_at, calendar)):
+                if due > limit and not any(n == "offset_amount" for n, _ in step_check.errors):
+                    step_check.errors.append(("offset_amount", _l(
+                        "This step falls after the longest handling time of %(weeks)s weeks. Make it shorter.",
+                        weeks=max_weeks)))
+    return result
+
+
+def as_text(steps) -> list[str]:
+    """One line per field, to show what changed between two versions."""
+    lines = []
+    for number, step in enumerate(steps, start=1):
+        get = step.get if isinstance(step, dict) else (lambda name, s=step: getattr(s, name))
+        lines.append(f"{number}. {get('key')}: {get('offset_amount')} {get('offset_unit')} "
+                     f"(from {get('relative_to') or 'filing'})")
+        for name, _language in TEXT_FIELDS:
+            lines.append(f"   {name}: {get(name) or ''}")
+    return lines
+
+
+def difference(older: PromiseTimeline | None, newer: PromiseTimeline) -> list[str]:
+    before = as_text(older.steps) if older is not None else []
+    return list(difflib.unified_diff(before, as_text(newer.steps), lineterm="", n=0))[2:]
+
+
+def steps_of(timeline: PromiseTimeline) -> list[dict]:
+    return [{name: getattr(step, name) for name in STEP_FIELDS} for step in timeline.steps]
+
+
+def audit(user: User | None, action: str, subject: str, before=None, after=None) -> AuditEvent:
+    event = AuditEvent(user_id=user.id if user else None, action=action, subject=subject,
+                       before=before, after=after, created_at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def save(kind: str, category_id: int | None, steps: list[dict], user: User, calendar: BusinessCalendar,
+         max_weeks: int) -> PromiseTimeline:
+    """Save the steps as a new version, if nothing blocks it; complaints already filed keep theirs."""
+    result = check(steps, calendar, max_weeks)
+    if result.blocks_saving:
+        raise ValueError("the timeline has errors")
+    previous = timelines.current_timeline(kind, category_id)
+    if previous is not None and previous.category_id != category_id:
+        previous = None  # a category's first own version: it replaces the general one for it
+    clean = [{name: step.get(name) for name in STEP_FIELDS} for step in steps]
+    for step in clean:
+        step["relative_to"] = step.get("relative_to") or "filing"
+        for name in ("explanation_nl", "explanation_en"):
+            step[name] = (step[name] or "").strip() or None
+    timeline = timelines.create_timeline(kind, category_id, clean, created_by_id=user.id)
+    audit(user, "timeline_saved", f"{kind}/{category_id or 'general'} v{timeline.version}",
+          before=steps_of(previous) if previous else None, after=clean)
+    return timeline
+
+
+def restore(old: PromiseTimeline, user: User, calendar: BusinessCalendar, max_weeks: int) -> PromiseTimeline:
+    """Bring an older version back, as a new version (history is never rewritten)."""
+    return save(old.kind, old.category_id, steps_of(old), user, calendar, max_weeks)
+
+
+def versions(kind: str, category_id: int | None) -> list[PromiseTimeline]:
+    from sqlalchemy import select
+
+    query = select(PromiseTimeline).where(PromiseTimeline.kind == kind)
+    query = query.where(PromiseTimeline.category_id.is_(None) if category_id is None
+                        else PromiseTimeline.category_id == category_id)
+    return db.session.scalars(query.order_by(PromiseTimeline.version.desc())).all()
+
+
+__all__ = ["Finding", "check", "preview", "holiday_friday", "save", "restore", "versions", "difference"]

@@ -1,0 +1,173 @@
+"""Promise-timelines: what we promise per kind and category, and turning them into dated promises."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Complaint, Promise, PromiseStep, PromiseTimeline
+from .calendar import BusinessCalendar
+
+# The seeded defaults. Texts are plain promises: present tense, a date is always shown beside them.
+DEFAULT_STEPS = {
+    "complaint": [
+        dict(key="contact", offset_amount=1, offset_unit="working_days",
+             label_nl="Iemand heeft uw klacht gelezen en neemt contact met u op",
+             label_en="A person has read your complaint and contacts you",
+             explanation_nl="U hoort dan ook wie uw klacht behandelt. Die persoon blijft uw vaste contact.",
+             explanation_en="You then also hear who handles your complaint. That person stays your contact."),
+        dict(key="proposal", offset_amount=5, offset_unit="working_days",
+             label_nl="U krijgt ons voorstel of ons antwoord",
+             label_en="You get our proposal or our answer",
+             explanation_nl="U beslist zelf of ons voorstel uw klacht oplost.",
+             explanation_en="You decide yourself if our proposal solves your complaint."),
+        dict(key="resolved", offset_amount=10, offset_unit="working_days",
+             label_nl="Wat we met u hebben afgesproken, is gedaan",
+             label_en="What we agreed with you has been done",
+             explanation_nl="Is er meer tijd nodig? Dan hoort u dat vóór deze datum, met de reden en de nieuwe datum.",
+             explanation_en="If we need more time, you hear it before this date, with the reason and the new date."),
+    ],
+    "compliment": [
+        dict(key="passed_on", offset_amount=5, offset_unit="working_days",
+             label_nl="Iemand heeft uw compliment gelezen en doorgegeven aan de mensen over wie het gaat",
+             label_en="A person has read your compliment and passed it on to the people it is about",
+             explanation_nl="Zij horen wat u over hen zei.",
+             explanation_en="They hear what you said about them."),
+    ],
+    "suggestion": [
+        dict(key="answered", offset_amount=5, offset_unit="working_days",
+             label_nl="Iemand heeft uw idee gelezen en laat u weten wat we ermee doen",
+             label_en="A person has read your suggestion and tells you what we do with it",
+             explanation_nl="U krijgt een echt antwoord, ook als we uw idee niet uitvoeren.",
+             explanation_en="You get a real answer, also if we do not carry out your idea."),
+    ],
+}
+
+# Added to a complaint when the customer asks for a manager to look at it (right 10).
+MANAGER_STEP = dict(
+    key="manager", offset_amount=2, offset_unit="working_days",
+    label_nl="Een leidinggevende heeft uw klacht bekeken en neemt contact met u op",
+    label_en="A manager has looked at your complaint and contacts you",
+    explanation_nl="De leidinggevende kijkt met een frisse blik naar uw klacht.",
+    explanation_en="The manager looks at your complaint with fresh eyes.")
+
+# Added when an offer above the agent's mandate waits for a supervisor: a date, not a restarted clock.
+DECISION_STEP = dict(
+    key="decision", offset_amount=2, offset_unit="working_days",
+    label_nl="U hoort ons besluit over de vergoeding",
+    label_en="You hear our decision about the compensation",
+    explanation_nl="Uw contactpersoon blijft dezelfde. Een leidinggevende tekent mee voor dit bedrag.",
+    explanation_en="Your contact person stays the same. A manager signs too for this amount.")
+
+# Added when the customer says no to an offer: the same person comes back with a new one.
+NEW_PROPOSAL_STEP = dict(
+    key="new_proposal", offset_amount=3, offset_unit="working_days",
+    label_nl="U krijgt een nieuw voorstel",
+    label_en="You get a new proposal",
+    explanation_nl="Uw contactpersoon leest waarom het voorstel niet past en neemt contact met u op.",
+    explanation_en="Your contact person reads why the proposal does not fit and contacts you.")
+
+# Fresh promises when the customer opens a solved complaint again.
+REOPEN_STEPS = [
+    dict(key="contact", offset_amount=1, offset_unit="working_days",
+         label_nl="Uw contactpersoon heeft uw bericht gelezen en neemt contact met u op",
+         label_en="Your contact person has read your message and contacts you",
+         explanation_nl=None, explanation_en=None),
+    dict(key="proposal", offset_amount=5, offset_unit="working_days",
+         label_nl="U krijgt ons voorstel of ons antwoord",
+         label_en="You get our proposal or our answer",
+         explanation_nl="U beslist zelf of ons voorstel uw klacht oplost.",
+         explanation_en="You decide yourself if our proposal solves your complaint."),
+]
+
+
+def add_promise(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar) -> Promise:
+    """One extra dated promise on a complaint, from a step such as MANAGER_STEP."""
+    due_at = calendar.add(now, step["offset_amount"], step["offset_unit"])
+    promise = promise_from_step(step, due_at, len(complaint.promises) + 1)
+    complaint.promises.append(promise)
+    return promise
+
+
+def keep_promise(complaint: Complaint, key: str, now: datetime) -> Promise | None:
+    """Mark the first open promise with this key as kept; returns it, if there was one.
+
+    A missed promise stays missed: keeping it late does not rewrite what happened.
+    """
+    for promise in complaint.promises:
+        if promise.key == key and promise.state == "open":
+            promise.state, promise.kept_at = "kept", now
+            return promise
+    return None
+
+
+@dataclass(frozen=True)
+class PlannedPromise:
+    step: object  # a PromiseStep or anything with the same fields
+    due_at: datetime
+
+
+def plan(steps, filed_at: datetime, calendar: BusinessCalendar) -> list[PlannedPromise]:
+    """The due moment of each step for something filed at this moment (also the admin preview)."""
+    planned, previous = [], filed_at
+    for step in steps:
+        base = previous if getattr(step, "relative_to", "filing") == "previous" else filed_at
+        due_at = calendar.add(base, step.offset_amount, step.offset_unit)
+        planned.append(PlannedPromise(step, due_at))
+        previous = due_at
+    return planned
+
+
+def current_timeline(kind: str, category_id: int | None) -> PromiseTimeline | None:
+    """The newest version for this kind and category; for a complaint without one, the general one."""
+    def newest(cat_id):
+        query = select(PromiseTimeline).where(PromiseTimeline.kind == kind)
+        query = query.where(PromiseTimeline.category_id.is_(None) if cat_id is None
+                            else PromiseTimeline.category_id == cat_id)
+        return db.session.scalar(query.order_by(PromiseTimeline.version.desc()).limit(1))
+
+    timeline = newest(category_id) if category_id is not None else None
+    return timeline or newest(None)
+
+
+def create_timeline(kind: str, category_id: int | None, steps: list[dict],
+                    created_by_id: int | None = None) -> PromiseTimeline:
+    """A new version of the timeline for this kind and category."""
+    latest = db.session.scalar(
+        select(db.func.max(PromiseTimeline.version)).where(
+            PromiseTimeline.kind == kind,
+            PromiseTimeline.category_id.is_(None) if category_id is None
+            else PromiseTimeline.category_id == category_id))
+    timeline = PromiseTimeline(kind=kind, category_id=category_id, version=(latest or 0) + 1,
+                               created_by_id=created_by_id)
+    for position, step in enumerate(steps, start=1):
+        timeline.steps.append(PromiseStep(position=position, **{"relative_to": "filing", **step}))
+    db.session.add(timeline)
+    db.session.flush()
+    return timeline
+
+
+def ensure_default_timelines() -> None:
+    """The general timeline for each kind, if there is none yet."""
+    for kind, steps in DEFAULT_STEPS.items():
+        if current_timeline(kind, None) is None:
+            create_timeline(kind, None, steps)
+
+
+def snapshot_promises(complaint: Complaint, timeline: PromiseTimeline, filed_at: datetime,
+                      calendar: BusinessCalendar) -> None:
+    """Copy the steps onto the complaint as promises with absolute due moments.
+
+    Later edits of the timeline make a new version, so a promise once made never changes.
+    """
+    for planned in plan(timeline.steps, filed_at, calendar):
+        complaint.promises.append(promise_from_step(planned.step, planned.due_at, planned.step.position))
+
+
+def promise_from_step(step, due_at: datetime, position: int) -> Promise:
+    get = (lambda name: step[name]) if isinstance(step, dict) else (lambda name: getattr(step, name))
+    return Promise(position=position, key=get("key"), label_nl=get("label_nl"), label_en=get("label_en"),
+                   explanation_nl=get("explanation_nl"), explanation_en=get("explanation_en"),
+                   due_at=due_at, state="open")

@@ -1,0 +1,214 @@
+"""What agents do with a complaint: own it, talk with the customer, keep or move promises, learn from it.
+
+One owner from the moment it is claimed to the end (no pillar to post): ownership moves only to a
+named colleague with a note, and never back to nobody.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import Complaint, Message, Note, Promise, User, utcnow
+from . import timelines
+from .calendar import BusinessCalendar
+from .complaints import record_event, status_url_for_mail
+from .outbox import queue_mail
+
+SIGNAL_TYPES = {
+    "fix": _l("A complaint that needed fixing"),
+    "listen": _l("Complaining that needed listening"),
+    "compliment": _l("A compliment"),
+    "suggestion": _l("A suggestion"),
+}
+ROOT_CAUSES = {
+    "system": _l("The system or the process"),
+    "product": _l("The product"),
+    "behaviour": _l("A person's behaviour"),
+    "unknown": _l("Unknown"),
+}
+REOPEN_DAYS = 30
+
+
+class WorkError(Exception):
+    """The action does not fit; `message` is a sentence for the person who tried it."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def claim(complaint: Complaint, agent: User, now: datetime | None = None) -> None:
+    """Take a complaint that has no owner yet. Of two people claiming at once, one gets it."""
+    now = now or utcnow()
+    taken = db.session.execute(
+        update(Complaint).where(Complaint.id == complaint.id, Complaint.owner_id.is_(None))
+        .values(owner_id=agent.id).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        db.session.refresh(complaint)
+        raise WorkError(_l("%(name)s owns this complaint already.",
+                           name=complaint.owner.name if complaint.owner else "?"))
+    db.session.refresh(complaint)
+    if complaint.status == "received":
+        complaint.status = "in_progress"
+    complaint.updated_at = now
+    record_event(complaint, "claimed", actor="agent", user_id=agent.id, name=agent.name)
+    db.session.flush()
+
+
+def hand_over(complaint: Complaint, by: User, to: User, note: str, now: datetime | None = None) -> None:
+    """Give a complaint to a named colleague, with a note; the customer hears the new name."""
+    if complaint.owner_id != by.id and not by.can("supervisor"):
+        raise WorkError(_l("Only the owner or a supervisor can hand this complaint over."))
+    if to is None or not to.active:
+        raise WorkError(_l("Choose a colleague who works here now."))
+    if to.id == complaint.owner_id:
+        raise WorkError(_l("This colleague owns the complaint already."))
+    if not note or not note.strip():
+        raise WorkError(_l("Write a note for your colleague: what they need to know."))
+    now = now or utcnow()
+    complaint.owner = to
+    complaint.updated_at = now
+    complaint.notes.append(Note(user_id=by.id, body=note.strip(), created_at=now))
+    record_event(complaint, "handed_over", actor="agent", user_id=by.id, name=to.name, by=by.name)
+    db.session.flush()
+    queue_mail("handed_over", complaint.email, complaint.language,
+               lambda: gettext("Your complaint has a new contact person (%(ref)s)", ref=complaint.reference),
+               complaint, new_owner=to, status_url=status_url_for_mail(complaint))
+
+
+def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = None) -> Message:
+    """Write to the customer: on the status page and by mail. The first reply keeps "contacts you"."""
+    if complaint.owner_id != agent.id:
+        raise WorkError(_l("Claim the complaint before you reply: then the customer knows who you are."))
+    if not body or not body.strip():
+        raise WorkError(_l("Write your message."))
+    now = now or utcnow()
+    message = Message(author="agent", user_id=agent.id, body=body.strip(), created_at=now)
+    complaint.messages.append(message)
+    for key in ("contact", "passed_on", "answered"):
+        timelines.keep_promise(complaint, key, now)
+    if agent.can("supervisor") and complaint.escalated_at is not None:
+        timelines.keep_promise(complaint, "manager", now)
+    if complaint.status == "received":
+        complaint.status = "in_progress"
+    complaint.updated_at = now
+    complaint.attention_at = None
+    record_event(complaint, "agent_replied", actor="agent", user_id=agent.id, name=agent.name)
+    db.session.flush()
+    queue_mail("reply", complaint.email, complaint.language,
+               lambda: gettext("A message about your complaint (%(ref)s)", ref=complaint.reference),
+               complaint, message=message, author=agent, status_url=status_url_for_mail(complaint))
+    return message
+
+
+def add_note(complaint: Complaint, agent: User, body: str, now: datetime | None = None) -> Note:
+    """A note for colleagues; the customer never sees it."""
+    if not body or not body.strip():
+        raise WorkError(_l("Write your note."))
+    note = Note(user_id=agent.id, body=body.strip(), created_at=now or utcnow())
+    complaint.notes.append(note)
+    record_event(complaint, "note_added", actor="agent", user_id=agent.id, visible=False, name=agent.name)
+    db.session.flush()
+    return note
+
+
+def classify(complaint: Complaint, agent: User, *, signal_type: str, root_cause: str,
+             chance_to_improve: bool, improvement_note: str | None) -> None:
+    """Record what it was and what we can learn, the same way every time."""
+    if signal_type not in SIGNAL_TYPES or root_cause not in ROOT_CAUSES:
+        raise WorkError(_l("Choose what it was and what caused it."))
+    if chance_to_improve and not (improvement_note or "").strip():
+        raise WorkError(_l("Write what we could improve."))
+    complaint.signal_type, complaint.root_cause = signal_type, root_cause
+    complaint.chance_to_improve = chance_to_improve
+    complaint.improvement_note = (improvement_note or "").strip() or None
+    record_event(complaint, "classified", actor="agent", user_id=agent.id, visible=False,
+                 signal_type=signal_type, root_cause=root_cause, chance_to_improve=chance_to_improve)
+    db.session.flush()
+
+
+def times_moved(promise: Promise) -> int:
+    count, current = 0, promise
+    while current.replaces is not None:
+        count, current = count + 1, current.replaces
+    return count
+
+
+def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str,
+                   now: datetime | None = None) -> Promise:
+    """Move a promise to a later date, with a reason the customer reads.
+
+    The old promise stays visible as moved (never silently rewritten). A second move needs the
+    customer's yes on the status page: until then the earlier date stands.
+    """
+    complaint = promise.complaint
+    now = now or utcnow()
+    if complaint.owner_id != agent.id:
+        raise WorkError(_l("Only the owner of the complaint can move a promise."))
+    if promise.state not in ("open", "missed"):
+        raise WorkError(_l("This promise is kept or moved already."))
+    if not reason or not reason.strip():
+        raise WorkError(_l("Write the reason the customer reads."))
+    if new_due <= max(now, promise.due_at):
+        raise WorkError(_l("Choose a new date after the current one."))
+    needs_agreement = times_moved(promise) >= 1
+    new = Promise(position=len(complaint.promises) + 1, key=promise.key, label_nl=promise.label_nl,
+                  label_en=promise.label_en, explanation_nl=promise.explanation_nl,
+                  explanation_en=promise.explanation_en, due_at=new_due, replaces=promise,
+                  move_reason=reason.strip(), state="proposed" if needs_agreement else "open")
+    complaint.promises.append(new)
+    if not needs_agreement:
+        _move(promise, reason, now)
+    record_event(complaint, "promise_move_asked" if needs_agreement else "promise_moved", actor="agent",
+                 user_id=agent.id, promise=promise.key, reason=reason.strip(), due=new_due.isoformat())
+    db.session.flush()
+    queue_mail("moved", complaint.email, complaint.language,
+               lambda: gettext("A new date for your complaint (%(ref)s)", ref=complaint.reference),
+               complaint, old=promise, new=new, needs_agreement=needs_agreement,
+               status_url=status_url_for_mail(complaint))
+    return new
+
+
+def _move(promise: Promise, reason: str, now: datetime) -> None:
+    if promise.state == "open":  # a missed promise stays missed: that is what happened
+        promise.state = "moved"
+    promise.moved_at, promise.move_reason = now, promise.move_reason or reason.strip()
+
+
+def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) -> None:
+    """The customer's answer to a second move: yes makes the new date the promise, no keeps the old."""
+    if promise.state != "proposed":
+        raise WorkError(_l("You already answered this."))
+    now = now or utcnow()
+    complaint = promise.complaint
+    if agree:
+        promise.state, promise.agreed_at = "open", now
+        _move(promise.replaces, promise.move_reason, now)
+    else:
+        promise.state = "declined"
+    complaint.attention_at = now
+    record_event(complaint, "new_date_agreed" if agree else "new_date_declined", promise=promise.key)
+    db.session.flush()
+
+
+def can_reopen(complaint: Complaint, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (complaint.status == "resolved" and complaint.resolved_at is not None
+            and now - complaint.resolved_at <= timedelta(days=REOPEN_DAYS))
+
+
+def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: datetime | None = None) -> None:
+    """Within 30 days the customer opens a solved complaint again: same owner, fresh promises."""
+    now = now or utcnow()
+    if not can_reopen(complaint, now):
+        raise WorkError(_l("This can no longer be opened again. Send us a new complaint."))
+    complaint.status, complaint.resolved_at = "in_progress", None
+    complaint.attention_at = now
+    for step in timelines.REOPEN_STEPS:
+        timelines.add_promise(complaint, step, now, calendar)
+    record_event(complaint, "reopened", reason=reason.strip())
+    complaint.messages.append(Message(author="customer", body=reason.strip(), created_at=now))
+    db.session.flush()

@@ -1,0 +1,76 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Move focus to the error summary so screen readers hear the problems first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+  document.querySelectorAll(".error-summary__list a").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      var legend = target.closest("fieldset") && target.closest("fieldset").querySelector("legend");
+      var label = legend || document.querySelector("label[for='" + target.id + "']");
+      (label || target).scrollIntoView();
+      target.focus({ preventScroll: true });
+    });
+  });
+
+  // One click on a send button sends once: the server also makes a second send harmless.
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitted) { event.preventDefault(); return; }
+      form.dataset.submitted = "1";
+      setTimeout(function () {
+        form.querySelectorAll("[data-prevent-double-click]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+
+  // Coming back with the browser's Back button: the form can be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("[data-prevent-double-click]").forEach(function (b) { b.disabled = false; });
+    });
+  });
+
+  // Show the extra question only when its answer is chosen.
+  document.querySelectorAll("[data-reveal-for]").forEach(function (block) {
+    var name = block.getAttribute("data-reveal-for");
+    var value = block.getAttribute("data-reveal-value");
+    var radios = document.querySelectorAll("input[name='" + name + "']");
+    function update() {
+      var chosen = document.querySelector("input[name='" + name + "']:checked");
+      var hasError = block.querySelector(".form-group--error");
+      block.hidden = !hasError && !(chosen && chosen.value === value);
+    }
+    radios.forEach(function (radio) { radio.addEventListener("change", update); });
+    update();
+  });
+
+  // Character count: how many characters are left, said politely.
+  document.querySelectorAll("[data-character-count]").forEach(function (group) {
+    var limit = parseInt(group.getAttribute("data-character-count"), 10);
+    var field = group.querySelector("textarea");
+    var message = group.querySelector("[data-count-message]");
+    if (!field || !message) { return; }
+    message.setAttribute("aria-live", "polite");
+    function update() {
+      var left = limit - field.value.length;
+      var template = left >= 0 ? message.dataset.templateLeft : message.dataset.templateOver;
+      message.textContent = template.replace("__N__", Math.abs(left));
+      message.classList.toggle("character-count--over", left < 0);
+    }
+    field.addEventListener("input", update);
+    if (field.value.length) { update(); }
+  });
+
+  // Print button for the confirmation page.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.closest(".js-only").hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -1,0 +1,54 @@
+"""Several mail workers share the outbox on PostgreSQL: each mail goes out exactly once."""
+import os
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import OutboxMail
+from portal.services.outbox import queue_mail, send_pending
+from tests.mail import SmtpServer, free_port, mail_settings
+
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
+    reason="SKIP LOCKED needs PostgreSQL; on SQLite one worker is enough (docs/deploy.md)")
+
+SMTP_PORT = free_port()
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config.update(mail_settings(SMTP_PORT))
+    return app_config
+
+
+def test_two_workers_at_once_send_every_mail_exactly_once(app):
+    for number in range(40):
+        queue_mail("link", f"customer{number}@example.com", "nl", lambda: "Test", None,
+                   status_url="http://portal.test/s/x")
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        with app.app_context():
+            try:
+                barrier.wait()
+                send_pending(limit=100)
+            except Exception as error:  # pragma: no cover - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    with SmtpServer(SMTP_PORT) as smtp:
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert errors == []
+    recipients = sorted(mail.rcpt_tos[0] for mail in smtp.received)
+    assert recipients == sorted(f"customer{n}@example.com" for n in range(40)), "each once, none twice"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.status == "sent")) == 40

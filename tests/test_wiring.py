@@ -1,0 +1,87 @@
+"""The app finds its templates, assets and translations from anywhere, and builds without side effects."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from portal import create_app
+from portal.config import ROOT
+from tests.conftest import soup, text_of
+
+
+def test_the_app_uses_the_top_level_folders(app):
+    assert Path(app.template_folder) == ROOT / "templates"
+    assert Path(app.static_folder) == ROOT / "static"
+    assert Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]) == ROOT / "translations"
+    assert (ROOT / "translations" / "nl" / "LC_MESSAGES" / "messages.mo").exists(), "run `make translations`"
+
+
+def test_stylesheet_and_script_are_served_from_static(client):
+    page = soup(client.get("/"))
+    for url in [link["href"] for link in page.find_all("link", rel="stylesheet")] + \
+               [script["src"] for script in page.find_all("script")]:
+        assert url.startswith("/static/")
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.data) > 500
+        response.close()
+
+
+def test_the_dutch_catalogue_is_used(client):
+    assert "Dien een klacht in" in text_of(soup(client.get("/", headers={"Accept-Language": "nl"})))
+
+
+def test_create_app_touches_nothing(tmp_path):
+    database = tmp_path / "untouched.sqlite"
+    create_app({"GEHOORD_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    assert not database.exists(), "building the app creates no database"
+
+
+def test_the_development_outbox_does_not_exist_in_production(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
+    from portal import config
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
+    app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "dev.outbox" not in app.view_functions
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_app_starts_from_another_working_directory(tmp_path):
+    env = dict(os.environ, GEHOORD_ENV="testing", FLASK_APP="portal")
+    result = subprocess.run([sys.executable, "-m", "flask", "routes"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "/s/<token>" in result.stdout
+
+
+def test_production_refuses_a_development_or_short_secret_key(monkeypatch):
+    from portal import config
+
+    for key in ("development-only-secret", "short"):
+        monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
+        try:
+            create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        except RuntimeError as error:
+            assert "SECRET_KEY" in str(error)
+        else:
+            raise AssertionError(f"started with SECRET_KEY={key!r}")
+
+
+def test_production_sends_hsts_and_agent_pages_are_never_cached(monkeypatch, tmp_path):
+    from portal import config
+    from portal.extensions import db
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
+    app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+        from portal.services.demo import load_demo
+
+        load_demo()
+        db.session.commit()
+    client = app.test_client()
+    response = client.get("/")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "no-store" in client.get("/agent/login").headers["Cache-Control"]
+    with app.app_context():
+        db.engine.dispose()

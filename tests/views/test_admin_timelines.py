@@ -1,0 +1,151 @@
+"""Admins edit promise-timelines: plain promises only, a live preview, versions that never touch old promises."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEvent, PromiseTimeline, User
+from portal.services import promise_editor as editor
+from portal.services import timelines
+from portal.services.organisation import get_calendar
+from tests.conftest import soup, text_of
+
+EN = {"Accept-Language": "en"}
+URL = "/admin/timelines/complaint/general"
+
+
+def log_in_admin(client):
+    response = client.post("/agent/login", data={"email": "admin@gehoord.example", "password": "demo-admin"})
+    assert response.status_code == 302
+
+
+def form_data(page) -> dict:
+    """Everything the edit form would send as it is."""
+    form = page.find("main").find("form")
+    data = {}
+    for tag in form.find_all(["input", "textarea", "select"]):
+        if not tag.get("name") or tag.get("type") == "submit":
+            continue
+        if tag.name == "textarea":
+            data[tag["name"]] = tag.get_text()
+        elif tag.name == "select":
+            chosen = tag.find("option", selected=True) or tag.find("option")
+            data[tag["name"]] = chosen["value"]
+        else:
+            data[tag["name"]] = tag.get("value", "")
+    return data
+
+
+def test_the_editor_shows_the_steps_and_the_dates_a_customer_would_see(client):
+    log_in_admin(client)
+    page = soup(client.get(URL, headers=EN))
+    text = text_of(page)
+    assert "A person has read your complaint and contacts you" in text
+    assert "before a long weekend" in text
+    rows = page.find(id="preview").find_next("table").select("tbody tr")
+    assert len(rows) == 3 and all("2026" in row.get_text() or "2027" in row.get_text() for row in rows)
+
+
+def test_a_hedge_word_blocks_saving_and_the_fixed_text_is_saved_as_a_new_version(client, create_complaint):
+    before, _ = create_complaint()
+    old_dates = [p.due_at for p in before.promises]
+    log_in_admin(client)
+    data = form_data(soup(client.get(URL)))
+    data["steps-0-label_en"] = "We aim to contact you as soon as possible"
+    data["steps-0-offset_amount"] = "2"
+    response = client.post(URL, headers=EN, data={**data, "action": "save"})
+    text = text_of(soup(response))
+    assert "Not saved yet" in text and "stops the saving" in text and "as soon as possible" in text
+    assert db.session.scalar(select(db.func.max(PromiseTimeline.version))
+                             .where(PromiseTimeline.kind == "complaint", PromiseTimeline.category_id.is_(None))) == 1
+    data["steps-0-label_en"] = "A person has read your complaint and contacts you"
+    response = client.post(URL, data={**data, "action": "save"})
+    assert response.status_code == 302
+    current = timelines.current_timeline("complaint", None)
+    assert current.version == 2 and current.steps[0].offset_amount == 2
+    db.session.refresh(before)
+    assert [p.due_at for p in before.promises] == old_dates, "promises already made never change"
+    after, _ = create_complaint(category="other")
+    assert after.promises[0].due_at > old_dates[0] or after.created_at > before.created_at
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "timeline_saved"))
+    assert event.user.role == "admin" and event.before[0]["offset_amount"] == 1 and event.after[0]["offset_amount"] == 2
+
+
+def test_bad_offsets_no_steps_and_too_late_steps_get_clear_errors(app):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        check_bad_offsets()
+
+
+def check_bad_offsets():
+    calendar = get_calendar()
+    step = dict(key="contact", offset_amount=0, offset_unit="working_days", relative_to="filing",
+                label_nl="Iemand belt u", label_en="A person calls you")
+    result = editor.check([step], calendar, 6)
+    assert result.blocks_saving and "1 or more" in str(result.steps[0].errors[0][1])
+    assert editor.check([dict(step, offset_amount=-3)], calendar, 6).blocks_saving
+    assert "at least one step" in str(editor.check([], calendar, 6).errors[0])
+    late = editor.check([dict(step, offset_amount=40)], calendar, 6)
+    assert late.blocks_saving and "6 weeks" in str(late.steps[0].errors[0][1])
+    assert not editor.check([dict(step, offset_amount=10)], calendar, 6).blocks_saving
+
+
+def test_adding_moving_and_removing_steps(client):
+    log_in_admin(client)
+    data = form_data(soup(client.get(URL)))
+    page = soup(client.post(URL, data={**data, "action": "add"}))
+    assert len(page.select("fieldset[id^=step-]")) == 4
+    data = form_data(page)
+    page = soup(client.post(URL, data={**data, "action": "up-1"}))
+    assert page.find("input", {"name": "steps-0-key"})["value"] == "proposal"
+    data = form_data(page)
+    page = soup(client.post(URL, data={**data, "action": "remove-3"}))
+    assert len(page.select("fieldset[id^=step-]")) == 3
+    assert timelines.current_timeline("complaint", None).version == 1, "nothing saved by editing"
+
+
+def test_the_preview_equals_what_filing_really_produces(app, create_complaint):
+    calendar = get_calendar()
+    friday = editor.holiday_friday(calendar, editor.utcnow())
+    steps = editor.steps_of(timelines.current_timeline("complaint", None))
+    complaint, _ = create_complaint(category="other", now=friday)
+    assert editor.preview(steps, friday, calendar) == [p.due_at for p in complaint.promises]
+    assert friday.weekday() == 4 and (friday.hour, friday.minute) == (16, 55)
+    assert not calendar.is_working_day(friday.date() + timedelta(days=3)), "the Monday after is a day off"
+
+
+def test_a_version_shows_what_changed_and_an_older_one_comes_back_as_new(client):
+    log_in_admin(client)
+    data = form_data(soup(client.get(URL)))
+    data["steps-1-offset_amount"] = "4"
+    client.post(URL, data={**data, "action": "save"})
+    second = timelines.current_timeline("complaint", None)
+    page = soup(client.get(f"/admin/timelines/versions/{second.id}", headers=EN))
+    diff = page.find("pre").get_text()
+    assert "-2. proposal: 5 working_days" in diff and "+2. proposal: 4 working_days" in diff
+    first = db.session.scalar(select(PromiseTimeline).where(PromiseTimeline.kind == "complaint",
+                                                            PromiseTimeline.category_id.is_(None),
+                                                            PromiseTimeline.version == 1))
+    client.post(f"/admin/timelines/versions/{first.id}/restore")
+    third = timelines.current_timeline("complaint", None)
+    assert third.version == 3 and [s.offset_amount for s in third.steps] == [1, 5, 10]
+
+
+def test_a_category_gets_its_own_timeline(client):
+    log_in_admin(client)
+    url = "/admin/timelines/complaint/delivery"
+    data = form_data(soup(client.get(url)))
+    data["steps-0-offset_amount"] = "3"
+    data["steps-0-offset_unit"] = "working_hours"
+    assert client.post(url, data={**data, "action": "save"}).status_code == 302
+    delivery = timelines.current_timeline("complaint", db.session.scalar(
+        select(PromiseTimeline.category_id).where(PromiseTimeline.category_id.is_not(None))))
+    assert delivery.steps[0].offset_unit == "working_hours"
+    assert timelines.current_timeline("complaint", None).version == 1, "the general one is untouched"
+
+
+def test_only_admins_edit(client):
+    client.post("/agent/login", data={"email": "agent@gehoord.example", "password": "demo-agent"})
+    assert client.get(URL).status_code == 403
+    assert db.session.scalar(select(User).where(User.role == "admin")) is not None

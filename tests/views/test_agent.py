@@ -1,0 +1,443 @@
+"""The agents' pages: log in, work the queue, own a complaint, reply, put it right on the mandate screen."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from portal.extensions import db
+from portal.models import Complaint, Grant, Message, Note, OutboxMail, User, utcnow
+from portal.services import work
+from tests.conftest import soup, text_of
+
+EN = {"Accept-Language": "en"}
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, role="agent", password=None):
+        email = f"{role}@gehoord.example"
+        return self.client.post("/agent/login", data={"email": email, "password": password or f"demo-{role}"})
+
+    def logout(self):
+        return self.client.post("/agent/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def user(role) -> User:
+    return db.session.scalar(select(User).where(User.role == role))
+
+
+def test_the_queue_needs_a_login(client):
+    response = client.get("/agent/")
+    assert response.status_code == 302 and "/agent/login" in response.headers["Location"]
+
+
+def test_logging_in_and_out(client, auth):
+    page = soup(client.get("/agent/login", headers=EN))
+    assert page.find("input", {"name": "password", "type": "password"})
+    response = auth.login()
+    assert response.status_code == 302 and response.headers["Location"] == "/agent/"
+    assert "Queue" in text_of(soup(client.get("/agent/", headers=EN)))
+    auth.logout()
+    assert client.get("/agent/").status_code == 302
+
+
+def test_a_wrong_password_gets_one_polite_sentence_and_no_echo(client, auth):
+    response = client.post("/agent/login", headers=EN, data={"email": "agent@gehoord.example", "password": "guess"})
+    page = soup(response)
+    assert "The email address or the password is not right" in text_of(page)
+    assert page.find("input", {"name": "password"}).get("value", "") == ""
+    unknown = soup(client.post("/agent/login", headers=EN, data={"email": "nobody@x.example", "password": "guess"}))
+    assert "The email address or the password is not right" in text_of(unknown), "same answer: no address leaks"
+
+
+def test_the_session_is_new_after_login(client, auth):
+    client.get("/language/en")
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    auth.login()
+    with client.session_transaction() as session:
+        assert "planted" not in session and session["language"] == "en"
+
+
+@pytest.fixture
+def limited_app_config(app_config):
+    app_config.update(RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per 15 minutes")
+    return app_config
+
+
+def test_repeated_failed_logins_are_slowed_down_politely(limited_app_config, app, client, auth):
+    for _ in range(3):
+        assert auth.login(password="wrong-one").status_code == 200
+    response = auth.login()
+    assert response.status_code == 429
+    assert "U heeft veel verstuurd in korte tijd" in text_of(soup(response))
+
+
+def test_good_logins_do_not_count_towards_the_limit(limited_app_config, app, client, auth):
+    for _ in range(5):
+        assert auth.login().status_code == 302
+        auth.logout()
+
+
+def test_the_queue_orders_by_the_promise_at_risk(client, auth, create_complaint):
+    now = utcnow()
+    late, _ = create_complaint(story="Filed long ago and now overdue", now=now - timedelta(days=20))
+    fresh, _ = create_complaint(story="Filed just now, plenty of time")
+    auth.login()
+    page = soup(client.get("/agent/", headers=EN))
+    refs = [a.get_text() for a in page.select("tbody tr td:first-child a")]
+    assert refs == [late.reference, fresh.reference]
+    text = text_of(page)
+    assert re.search(r"\d+ working days? overdue", text)
+    assert re.search(r"due in \d+ working (hour|day)s?", text)
+    overdue = soup(client.get("/agent/?view=overdue"))
+    assert [a.get_text() for a in overdue.select("tbody tr td:first-child a")] == [late.reference]
+
+
+def test_the_queue_filters_mine_and_unassigned(client, auth, create_complaint):
+    mine, _ = create_complaint()
+    other, _ = create_complaint()
+    work.claim(mine, user("agent"))
+    db.session.commit()
+    auth.login()
+    refs = lambda view: [a.get_text() for a in soup(client.get(f"/agent/?view={view}")).select("tbody a")]
+    assert refs("mine") == [mine.reference]
+    assert refs("unassigned") == [other.reference]
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(app, client, auth, create_complaint):
+    auth.login()
+
+    def queries_for_queue():
+        statements = []
+        listener = lambda *args: statements.append(args[2])
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/agent/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    for _ in range(2):
+        create_complaint()
+    few = queries_for_queue()
+    for _ in range(12):
+        create_complaint()
+    assert queries_for_queue() == few
+
+
+def test_the_complaint_page_puts_the_story_first_and_claiming_makes_you_owner(client, auth, create_complaint):
+    complaint, token = create_complaint(story="The driver threw my parcel over the fence.")
+    auth.login()
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
+    main_text = text_of(page.find("main"))
+    assert main_text.index("The driver threw my parcel") < main_text.index("Messages")
+    assert "we ask for no proof" in main_text
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    db.session.refresh(complaint)
+    assert complaint.owner.role == "agent" and complaint.status == "in_progress"
+    status_page = text_of(soup(client.get(f"/s/{token}")))
+    assert "Sanne de Vries" in status_page, "the customer sees who handles it"
+
+
+def test_two_claims_leave_one_owner(client, auth, create_complaint):
+    complaint, _ = create_complaint()
+    work.claim(complaint, user("supervisor"))
+    db.session.commit()
+    auth.login()
+    response = client.post(f"/agent/complaints/{complaint.reference}/claim", headers=EN)
+    page = soup(client.get(response.headers["Location"], headers=EN))
+    assert "Ahmed Bakker owns this complaint already." in text_of(page)
+    db.session.refresh(complaint)
+    assert complaint.owner.role == "supervisor"
+
+
+def test_the_first_reply_keeps_the_contact_promise_and_reaches_the_customer(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    response = client.post(f"/agent/complaints/{complaint.reference}/reply",
+                           data={"reply-body": "Dear Fatima, I am sorry. I send a new book today."})
+    assert response.status_code == 302
+    db.session.refresh(complaint)
+    contact = next(p for p in complaint.promises if p.key == "contact")
+    assert contact.state == "kept" and contact.kept_at is not None
+    status_text = text_of(soup(client.get(f"/s/{token}")))
+    assert "I send a new book today." in status_text
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.kind == "reply"))
+    assert "I send a new book today." in mail.body_text and mail.recipient == "fatima@example.com"
+
+
+def test_a_reply_before_claiming_is_refused_with_a_reason(client, auth, create_complaint):
+    complaint, _ = create_complaint()
+    auth.login()
+    response = client.post(f"/agent/complaints/{complaint.reference}/reply", headers=EN,
+                           data={"reply-body": "Hello"})
+    assert response.status_code == 400
+    assert "Claim the complaint before you reply" in text_of(soup(response))
+    assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_handing_over_needs_a_note_and_tells_the_customer(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    supervisor = user("supervisor")
+    response = client.post(f"/agent/complaints/{complaint.reference}/hand-over", headers=EN,
+                           data={"handover-to": str(supervisor.id), "handover-note": ""})
+    assert response.status_code == 400
+    assert "Write a note for your colleague" in text_of(soup(response))
+    client.post(f"/agent/complaints/{complaint.reference}/hand-over",
+                data={"handover-to": str(supervisor.id), "handover-note": "She wants a call after 18:00."})
+    db.session.refresh(complaint)
+    assert complaint.owner_id == supervisor.id
+    assert db.session.scalar(select(Note.body)) == "She wants a call after 18:00."
+    assert "Ahmed Bakker" in text_of(soup(client.get(f"/s/{token}")))
+    assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind == "handed_over")) == 1
+
+
+def test_the_mandate_screen_asks_for_no_proof(client, auth, create_complaint):
+    complaint, _ = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}/mandate", headers=EN))
+    text = text_of(page).lower()
+    assert "You can offer now €100.00" in text_of(page)
+    assert "Compensation (€25.50)" in text_of(page), "what the customer asked for"
+    for word in ("proof", "evidence", "receipt number", "upload", "bewijs"):
+        assert not page.find("input", attrs={"name": re.compile(word)})
+    assert not page.find("input", {"type": "file"})
+    names = {tag["name"] for tag in page.find("main").find_all(["input", "textarea"])}
+    assert names - {"csrf_token"} == {"request_key", "seen_counter", "remedy", "amount", "text"}
+
+
+def offer_form(client, reference):
+    page = soup(client.get(f"/agent/complaints/{reference}/mandate"))
+    return {name: page.find("input", {"name": name})["value"] for name in ("request_key", "seen_counter")}
+
+
+def test_granting_within_the_mandate_and_the_customer_accepts(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="refund", amount="25,50", text="We pay you back € 25,50 within 3 working days.")
+    response = client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
+    assert response.status_code == 302
+    again = client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)  # a double click
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Grant.id))) == 1
+    grant = db.session.scalar(select(Grant))
+    assert (grant.amount_cents, grant.state) == (2550, "offered")
+    page = soup(client.get(f"/s/{token}", headers=EN))
+    assert "Our proposal" in text_of(page) and "We pay you back" in text_of(page)
+    client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "accept"})
+    db.session.refresh(complaint)
+    assert complaint.status == "resolved"
+    page = soup(client.get(f"/s/{token}", headers=EN))
+    assert "Your complaint is solved" in text_of(page)
+    assert "Not solved after all?" in text_of(page), "30 days to open it again"
+
+
+def test_a_grant_above_the_mandate_is_not_offered_whatever_the_form_says(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="refund", amount="100,01", text="We pay you back.")
+    client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
+    grant = db.session.scalar(select(Grant))
+    assert grant.state == "waiting_cosign"
+    assert "Our proposal" not in text_of(soup(client.get(f"/s/{token}", headers=EN)))
+    # The supervisor signs from their own queue.
+    auth.logout()
+    auth.login("supervisor")
+    assert complaint.reference in text_of(soup(client.get("/agent/cosign")))
+    client.post(f"/agent/grants/{grant.id}/cosign")
+    db.session.refresh(grant)
+    assert grant.state == "offered"
+    assert "Our proposal" in text_of(soup(client.get(f"/s/{token}", headers=EN)))
+
+
+def test_declining_with_a_reason_returns_it_to_the_owner_with_a_date(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="voucher", amount="10", text="A voucher of 10 euros.")
+    client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
+    grant = db.session.scalar(select(Grant))
+    page = soup(client.post(f"/s/{token}/offer/{grant.id}", headers=EN, data={"offer-answer": "decline"}))
+    assert "Tell us what would solve it for you" in text_of(page)
+    client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "decline", "offer-reason": "I want my money back."})
+    db.session.refresh(complaint)
+    assert complaint.status == "in_progress" and complaint.owner.role == "agent"
+    assert "You get a new proposal" in text_of(soup(client.get(f"/s/{token}", headers=EN)))
+
+
+def test_moving_a_promise_keeps_the_old_one_visible_and_a_second_move_asks_the_customer(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    proposal = next(p for p in complaint.promises if p.key == "proposal")
+    later = (proposal.due_at + timedelta(days=7)).date().isoformat()
+    response = client.post(f"/agent/complaints/{complaint.reference}/promises/{proposal.id}/move",
+                           data={"new_date": later, "reason": "The warehouse is checking your parcel."})
+    assert response.status_code == 302, text_of(soup(response))
+    text = text_of(soup(client.get(f"/s/{token}", headers=EN)))
+    assert "We first promised this by" in text and "The warehouse is checking your parcel." in text
+    db.session.expire_all()
+    moved = db.session.scalar(select(Complaint)).promises[-1]
+    even_later = (moved.due_at + timedelta(days=7)).date().isoformat()
+    client.post(f"/agent/complaints/{complaint.reference}/promises/{moved.id}/move",
+                data={"new_date": even_later, "reason": "We wait for the carrier."})
+    db.session.expire_all()
+    asked = db.session.scalar(select(Complaint)).promises[-1]
+    assert asked.state == "proposed" and moved.state == "open", "the earlier date stands until the customer agrees"
+    page = soup(client.get(f"/s/{token}", headers=EN))
+    assert "Your answer is needed" in text_of(page)
+    client.post(f"/s/{token}/date/{asked.id}", data={"date-answer": "yes"})
+    db.session.expire_all()
+    assert [p.state for p in db.session.scalar(select(Complaint)).promises if p.key == "proposal"] == \
+        ["moved", "moved", "open"]
+
+
+def test_filing_for_a_customer_who_called(client, auth):
+    auth.login()
+    response = client.post("/agent/new", data={
+        "channel": "phone", "story": "She called: the invoice is twice as high as agreed.", "category": "other",
+        "wish": "fix", "name": "Mrs. Jansen", "email": "jansen@example.com", "phone": "", "language": "nl"})
+    assert response.status_code == 302
+    complaint = db.session.scalar(select(Complaint))
+    assert complaint.channel == "phone" and complaint.owner.role == "agent"
+    assert len(complaint.promises) == 3
+    assert db.session.scalar(select(OutboxMail.kind)) == "filed"
+
+
+@pytest.mark.parametrize("url", ["/agent/", "/agent/cosign", "/agent/new", "/agent/complaints/XXXX-XXXX"])
+def test_no_agent_page_without_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/agent/login" in response.headers["Location"]
+
+
+def test_agents_cannot_reach_the_supervisors_queue(client, auth):
+    auth.login()
+    assert client.get("/agent/cosign").status_code == 403
+
+
+def test_a_tampered_reference_or_id_gets_404(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    other, other_token = create_complaint()
+    auth.login()
+    assert client.get("/agent/complaints/NOPE-NOPE").status_code == 404
+    promise = other.promises[0]
+    assert client.get(f"/agent/complaints/{complaint.reference}/promises/{promise.id}/move").status_code == 404
+    client.post(f"/agent/complaints/{other.reference}/claim")
+    data = offer_form(client, other.reference)
+    data.update(remedy="apology", amount="", text="Sorry.")
+    client.post(f"/agent/complaints/{other.reference}/mandate", data=data)
+    grant = db.session.scalar(select(Grant))
+    assert client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "accept"}).status_code == 404
+
+
+def test_agent_pages_speak_dutch_by_default(client, auth, create_complaint):
+    complaint, _ = create_complaint()
+    auth.login()
+    assert "Wachtrij" in text_of(soup(client.get("/agent/")))
+
+
+def test_create_user_from_the_command_line(runner, client, auth):
+    result = runner.invoke(args=["portal", "create-user", "--email", "Noor@Example.com", "--name", "Noor",
+                                 "--role", "supervisor", "--mandate", "250", "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    noor = db.session.scalar(select(User).where(User.email == "noor@example.com"))
+    assert noor.role == "supervisor" and noor.mandate_per_complaint_cents == 25_000
+    assert noor.password_hash != "a-long-password"
+    response = client.post("/agent/login", data={"email": "noor@example.com", "password": "a-long-password"})
+    assert response.status_code == 302
+    again = runner.invoke(args=["portal", "create-user", "--email", "noor@example.com", "--name", "Noor",
+                                "--password", "another-long-one"])
+    assert again.exit_code != 0 and "already" in again.output
+
+
+def test_the_lint_warns_about_hedge_words_before_a_reply_is_sent(client, auth, create_complaint):
+    complaint, _ = create_complaint(language="en")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    text = "We will normally refund you as soon as possible."
+    page = soup(client.post(f"/agent/complaints/{complaint.reference}/reply", headers=EN, data={"reply-body": text}))
+    warning = text_of(page.find(id="lint"))
+    assert "as soon as possible" in warning and "right 3" in warning
+    assert db.session.scalar(select(func.count(Message.id))) == 0, "not sent yet"
+    checked = page.find("input", {"name": "reply-checked"})["value"]
+    client.post(f"/agent/complaints/{complaint.reference}/reply", data={"reply-body": text, "reply-checked": checked})
+    assert db.session.scalar(select(Message.body)) == text, "the same text again is sent as it is"
+
+
+def test_classifying_what_it_was(client, auth, create_complaint):
+    complaint, _ = create_complaint()
+    auth.login()
+    page = soup(client.post(f"/agent/complaints/{complaint.reference}/classify", headers=EN, data={
+        "classify-signal_type": "fix", "classify-root_cause": "system", "classify-chance_to_improve": "yes"}))
+    assert "Write what we could improve" in text_of(page)
+    client.post(f"/agent/complaints/{complaint.reference}/classify", data={
+        "classify-signal_type": "fix", "classify-root_cause": "system", "classify-chance_to_improve": "yes",
+        "classify-improvement_note": "Drivers need a dry place to leave parcels."})
+    db.session.refresh(complaint)
+    assert (complaint.signal_type, complaint.root_cause, complaint.chance_to_improve) == ("fix", "system", True)
+    assert complaint.improvement_note == "Drivers need a dry place to leave parcels."
+
+
+def test_the_customer_can_reopen_within_30_days_and_it_returns_to_the_same_owner(client, auth, create_complaint):
+    complaint, token = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="apology", amount="", text="We are sorry.")
+    client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
+    grant = db.session.scalar(select(Grant))
+    client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "accept"})
+    response = client.post(f"/s/{token}/reopen", data={"reopen-reason": "The new book is damaged too."})
+    assert response.status_code == 302
+    db.session.refresh(complaint)
+    assert complaint.status == "in_progress" and complaint.owner.role == "agent"
+    assert [p.state for p in complaint.promises][-2:] == ["open", "open"], "fresh dated promises"
+    db.session.refresh(complaint)
+    complaint.status, complaint.resolved_at = "resolved", utcnow() - timedelta(days=31)
+    db.session.commit()
+    page = soup(client.get(f"/s/{token}", headers=EN))
+    assert "Not solved after all?" not in text_of(page)
+    assert client.post(f"/s/{token}/reopen", data={"reopen-reason": "Again"}).status_code == 200
+    db.session.refresh(complaint)
+    assert complaint.status == "resolved"
+
+
+def test_a_reply_can_start_from_an_empathy_first_example_in_the_customers_language(client, auth, create_complaint):
+    complaint, _ = create_complaint(language="nl")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}?start=listen", headers=EN))
+    text = page.find("textarea", {"name": "reply-body"}).get_text()
+    assert text.startswith("Beste Fatima el Amrani,"), "in the customer's language, not the agent's"
+    assert "Sanne de Vries" in text
+
+
+def test_failed_logins_are_limited_per_account_from_any_address(limited_app_config, app, client):
+    for number in range(3):
+        response = client.post("/agent/login", environ_base={"REMOTE_ADDR": f"10.0.0.{number}"},
+                               data={"email": "agent@gehoord.example", "password": "wrong-one"})
+        assert response.status_code == 200
+    response = client.post("/agent/login", environ_base={"REMOTE_ADDR": "10.0.0.99"},
+                           data={"email": "Agent@Gehoord.example", "password": "demo-agent"})
+    assert response.status_code == 429
+    other = client.post("/agent/login", environ_base={"REMOTE_ADDR": "10.0.0.98"},
+                        data={"email": "supervisor@gehoord.example", "password": "demo-supervisor"})
+    assert other.status_code == 302, "another account is not blocked"

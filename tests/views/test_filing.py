@@ -1,0 +1,150 @@
+"""Filing a complaint through the question pages, as a customer does, in Dutch and English."""
+import re
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Complaint, OutboxMail
+from tests.conftest import soup, text_of
+from tests.fixtures.complaints import STORY, walk_complaint_flow
+
+
+def test_start_page_says_what_you_can_do_here(client):
+    page = soup(client.get("/", headers={"Accept-Language": "nl"}))
+    text = text_of(page)
+    assert "Dien een klacht in" in text
+    assert "compliment" in text
+    assert "Vind mijn klacht" in text
+    assert "Uw rechten" in text
+    assert page.html["lang"] == "nl"
+
+
+def test_the_language_switch_changes_every_word_and_remembers_it(client):
+    response = client.get("/language/en?next=/rights")
+    assert response.status_code == 302 and response.headers["Location"] == "/rights"
+    page = soup(client.get("/rights"))
+    assert page.html["lang"] == "en"
+    assert "Your rights" in text_of(page)
+    assert "You do not have to prove anything." in text_of(page)
+
+
+def test_the_language_switch_never_sends_people_elsewhere(client):
+    response = client.get("/language/en?next=https://evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_accept_language_is_used_when_nothing_was_chosen(client):
+    page = soup(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
+    assert page.html["lang"] == "en"
+    assert "Make a complaint" in text_of(page)
+
+
+def test_the_first_question_says_you_do_not_have_to_prove_anything(client):
+    page = soup(client.get("/complaint/what-happened"))
+    assert "U hoeft niets te bewijzen." in text_of(page)
+    assert "Stap 1 van 4" in text_of(page)
+    assert page.find("h1").find("label")["for"] == "story", "the question is the page heading"
+    assert page.find("form").has_attr("novalidate")
+    assert not page.find(attrs={"required": True})
+
+
+def test_a_whole_complaint_gives_a_reference_dated_promises_and_a_mail(client, app):
+    response = walk_complaint_flow(client)
+    assert response.status_code == 302
+    page = soup(client.get(response.headers["Location"]))
+    text = text_of(page)
+    complaint = db.session.scalar(select(Complaint))
+    assert complaint.story == STORY
+    assert complaint.wish_amount_cents == 2550
+    assert complaint.reference in text
+    assert not re.search(r"[01OIL]", complaint.reference.replace("-", ""))
+    assert "Wij hebben uw klacht ontvangen" in text
+    assert "bedankt voor uw feedback" not in text.lower()
+    assert len(complaint.promises) == 3
+    for promise in complaint.promises:
+        assert promise.label_nl in text
+    assert re.search(r"Uiterlijk (maandag|dinsdag|woensdag|donderdag|vrijdag) \d+ \w+ 20\d\d, 17:00", text)
+    assert "fatima@example.com" in text
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.recipient == "fatima@example.com" and complaint.reference in mail.subject
+    assert "/s/" in mail.body_text and "/s/" in mail.body_html
+
+
+def test_check_answers_shows_every_answer_with_a_change_link(client):
+    client.post("/complaint/what-happened", data={"story": STORY, "happened_when": ""})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "listen"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    page = soup(client.get("/complaint/check"))
+    text = text_of(page)
+    for words in (STORY, "Bezorging", "Niets: ik wil alleen dat u het weet", "Jan", "jan@example.com", "Niet ingevuld"):
+        assert words in text
+    changes = [a for a in page.find_all("a") if a.get_text().startswith("Wijzig")]
+    assert len(changes) >= 8
+    assert all(a.find(class_="visually-hidden") for a in changes)
+
+
+def test_a_change_link_returns_to_check_answers_with_the_answer_kept(client):
+    walk_complaint_flow_until_check(client)
+    page = soup(client.get("/complaint/wish?change=1"))
+    assert page.find("input", {"value": "compensation"}).has_attr("checked")
+    response = client.post("/complaint/wish?change=1", data={"wish": "explanation"})
+    assert response.headers["Location"].endswith("/complaint/check")
+
+
+def walk_complaint_flow_until_check(client):
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "compensation", "amount": "10"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+
+
+def test_answers_are_kept_when_going_back(client):
+    client.post("/complaint/what-happened", data={"story": STORY, "happened_when": "gisteren"})
+    page = soup(client.get("/complaint/what-happened"))
+    assert page.find("textarea", {"name": "story"}).get_text() == STORY
+    assert page.find("input", {"name": "happened_when"})["value"] == "gisteren"
+    back = soup(client.get("/complaint/about")).find("a", class_="back-link")
+    assert back["href"] == "/complaint/what-happened"
+
+
+def test_sending_twice_makes_one_complaint_and_one_mail(client):
+    walk_complaint_flow_until_check(client)
+    check = soup(client.get("/complaint/check"))
+    key = check.find("input", {"name": "draft"})["value"]
+    first = client.post("/complaint/check", data={"draft": key})
+    second = client.post("/complaint/check", data={"draft": key})
+    assert first.status_code == second.status_code == 302
+    assert db.session.scalar(select(func.count(Complaint.id))) == 1
+    assert db.session.scalar(select(func.count(OutboxMail.id))) == 1
+    # The second answer still leads to the confirmation of the same complaint.
+    page = text_of(soup(client.get(second.headers["Location"])))
+    assert db.session.scalar(select(Complaint.reference)) in page
+
+
+def test_nothing_optional_is_required(client):
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "other"})
+    client.post("/complaint/wish", data={"wish": "fix"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "en"})
+    page = soup(client.get("/complaint/check"))
+    key = page.find("input", {"name": "draft"})["value"]
+    assert client.post("/complaint/check", data={"draft": key}).status_code == 302
+    complaint = db.session.scalar(select(Complaint))
+    assert complaint.category is None and complaint.phone is None and complaint.language == "en"
+    assert len(complaint.promises) == 3, "'something else' gets the general timeline"
+
+
+def test_a_compliment_uses_the_same_door_with_a_shorter_flow(client):
+    response = client.post("/compliment/message", data={"signal_kind": "compliment", "story": "Mo at the desk was very kind to me."})
+    assert response.headers["Location"].endswith("/compliment/contact")
+    response = client.post("/compliment/contact", data={"name": "Ans", "email": "ans@example.com", "contact_by": "email", "language": "nl"})
+    assert response.headers["Location"].endswith("/compliment/check")
+    page = soup(client.get("/compliment/check"))
+    key = page.find("input", {"name": "draft"})["value"]
+    response = client.post("/compliment/check", data={"draft": key})
+    complaint = db.session.scalar(select(Complaint))
+    assert complaint.kind == "compliment"
+    text = text_of(soup(client.get(response.headers["Location"])))
+    assert "Wij hebben uw bericht ontvangen" in text
+    assert "doorgegeven" in text
