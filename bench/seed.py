@@ -215,6 +215,8 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
                     explanation_en=step.explanation_en, due_at=due_at, state=state,
                     kept_at=due_at - timedelta(hours=2) if state == "kept" else None,
                     missed_at=None, moved_at=None, move_reason=None, replaces_id=None, agreed_at=None))
+            open_due = [p["due_at"] for p in promise_rows[-len(steps[category.id]):] if p["state"] == "open"]
+            complaint_rows[-1]["next_due_at"] = min(open_due) if open_due else None  # as the flush hook keeps it
             event_id += 1
             event_rows.append(dict(id=event_id, complaint_id=number, kind="filed", actor="customer",
                                    user_id=None, data={"channel": "web"}, customer_visible=True,
