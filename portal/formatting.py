@@ -20,9 +20,9 @@ def current_language() -> str:
 
 
 def _zone():
-    from .services.organisation import get_calendar
+    from .services.organisation import organisation_snapshot
 
-    return get_calendar().zone
+    return organisation_snapshot().calendar.zone
 
 
 def when(moment: datetime | None) -> str:
@@ -73,10 +73,10 @@ def register(app: Flask) -> None:
     def page_context():
         from sqlalchemy.exc import OperationalError
 
-        from .services.organisation import get_organisation
+        from .services.organisation import organisation_snapshot
 
         try:
-            organisation = get_organisation()
+            organisation = organisation_snapshot()
         except OperationalError:  # the error page for an unreachable database still renders
             organisation = None
         return dict(organisation=organisation, language=current_language(),

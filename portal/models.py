@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
-                        TypeDecorator, UniqueConstraint, event)
+                        Index, TypeDecorator, UniqueConstraint, event, func)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
@@ -235,6 +235,10 @@ class Complaint(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in ("received", "in_progress", "proposal_made")
+
+
+# "Open complaints per address" compares lower-cased addresses: an index on exactly that expression.
+Index("ix_complaints_lower_email", func.lower(Complaint.email))
 
 
 class StatusLink(db.Model):

@@ -15,7 +15,7 @@ from ..extensions import db, limiter
 from ..models import Category, Complaint, Grant, Promise, User, utcnow
 from ..services import complaints as complaint_service
 from ..services import mandate, people, work
-from ..services.organisation import get_calendar
+from ..services.organisation import get_calendar, organisation_snapshot
 from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.secrets import new_draft_key
 from ..public.forms import choices
@@ -102,7 +102,8 @@ def queue_page():
     categories = db.session.scalars(select(Category).order_by(Category.position)).all()
     return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page,
                            category_id=category_id, kind=kind, categories=categories,
-                           pages=max((total + 24) // 25, 1), now=utcnow(), calendar=get_calendar())
+                           pages=max((total + 24) // 25, 1), now=utcnow(),
+                           calendar=organisation_snapshot().calendar)
 
 
 def _detail_forms():

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -39,6 +39,12 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
+@lru_cache(maxsize=16)
+def _country_holidays(country: str, subdiv: str | None) -> holidays.HolidayBase:
+    """One holidays table per country and region for the whole process: it fills itself per year."""
+    return holidays.country_holidays(country, subdiv=subdiv)
+
+
 def _parse_time(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
@@ -53,6 +59,7 @@ class BusinessCalendar:
     liberation_day_every_year: bool = True
     # date -> "HH:MM" from which the organisation is closed that day, or None for the whole day
     closing_days: dict = field(default_factory=dict)
+    _intervals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def for_organisation(cls, organisation) -> BusinessCalendar:
@@ -71,7 +78,7 @@ class BusinessCalendar:
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.country, subdiv=self.subdiv)
+        return _country_holidays(self.country, self.subdiv)
 
     def __hash__(self):
         return id(self)
@@ -83,6 +90,12 @@ class BusinessCalendar:
 
     def opening_interval(self, day: date) -> tuple[datetime, datetime] | None:
         """When the organisation is open on this local day, in UTC; None when closed."""
+        # Asked for the same days over and over (every row of the queue counts days): remembered.
+        if day not in self._intervals:
+            self._intervals[day] = self._compute_opening_interval(day)
+        return self._intervals[day]
+
+    def _compute_opening_interval(self, day: date) -> tuple[datetime, datetime] | None:
         hours = self.opening_hours.get(str(day.weekday()))
         if not hours or self.holiday_name(day):
             return None

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Category, Complaint, Draft, Event, Message, StatusLink, utcnow
+from ..models import Category, Complaint, Draft, Event, Grant, Message, StatusLink, utcnow
 from . import timelines
 from .calendar import BusinessCalendar
 from .outbox import public_url, queue_mail
-from .secrets import hash_token, new_draft_key, new_reference, new_token, normalise_reference
+from .secrets import hash_token, is_draft_key, new_draft_key, new_reference, new_token, normalise_reference
 
 KINDS = ("complaint", "compliment", "suggestion")
 WISHES = ("fix", "compensation", "explanation", "listen", "other")
@@ -34,7 +35,7 @@ class Filed:
 # --- drafts -------------------------------------------------------------------------------------
 
 def get_draft(key: str | None) -> Draft | None:
-    return db.session.get(Draft, key) if key else None
+    return db.session.get(Draft, key) if is_draft_key(key) else None
 
 
 def start_draft(kind: str) -> Draft:
@@ -77,8 +78,13 @@ def add_status_link(complaint: Complaint) -> str:
 def complaint_for_token(token: str) -> Complaint | None:
     if not token or len(token) > 100:
         return None
-    link = db.session.scalar(select(StatusLink).where(StatusLink.token_hash == hash_token(token)))
-    return link.complaint if link else None
+    # Everything the status page shows, in one query per kind of row (instead of a lazy load each).
+    return db.session.scalar(
+        select(Complaint).join(StatusLink, StatusLink.complaint_id == Complaint.id)
+        .where(StatusLink.token_hash == hash_token(token))
+        .options(joinedload(Complaint.owner), joinedload(Complaint.category), selectinload(Complaint.promises),
+                 selectinload(Complaint.messages).joinedload(Message.user), selectinload(Complaint.events),
+                 selectinload(Complaint.grants).joinedload(Grant.granted_by)))
 
 
 def status_url(token: str) -> str:
@@ -142,7 +148,8 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
         wish_other=answers.get("wish_other") or None,
         name=answers["name"], email=answers["email"], phone=answers.get("phone") or None,
         contact_by=answers.get("contact_by") or "email",
-        language=answers.get("language") or "nl", created_at=now, updated_at=now)
+        language=answers.get("language") or "nl", created_at=now, updated_at=now,
+        promises=[], events=[], status_links=[])  # known to be empty: no lazy load after the flush
     db.session.add(complaint)
     try:
         db.session.flush()

@@ -1,9 +1,15 @@
 """The organisation that runs the portal, and its business calendar."""
-from flask import g, has_app_context
-from sqlalchemy import select
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Organisation
+from ..models import ClosingDay, Organisation
 from .calendar import DEFAULT_OPENING_HOURS, BusinessCalendar
 
 DEFAULTS = dict(
@@ -18,6 +24,9 @@ DEFAULTS = dict(
     ombudsman_name="De Geschillencommissie",
     ombudsman_url="https://www.degeschillencommissie.nl/",
 )
+# How long a page may show settings read earlier. A change made in this process is seen at once
+# (the cache is emptied when it is committed); another app server sees it within this time.
+SNAPSHOT_SECONDS = 10.0
 
 
 def get_organisation() -> Organisation:
@@ -35,9 +44,46 @@ def get_organisation() -> Organisation:
 
 
 def get_calendar() -> BusinessCalendar:
+    """The calendar as it is in the database now: for anything that makes or moves a promise."""
     if has_app_context() and "calendar" in g:
         return g.calendar
     calendar = BusinessCalendar.for_organisation(get_organisation())
     if has_app_context():
         g.calendar = calendar
     return calendar
+
+
+def organisation_snapshot() -> SimpleNamespace:
+    """A read-only copy of the organisation's settings (with `.calendar`), for showing pages.
+
+    Every page shows the organisation's name and contact channels, and dates in its time zone;
+    reading them from a copy kept for a few seconds spares each page a query and a transaction.
+    Anything that makes or moves a promise uses `get_calendar()`, fresh from the database.
+    """
+    cache = current_app.extensions.setdefault("gehoord.organisation", {})
+    snapshot = cache.get("snapshot")
+    if snapshot is None or cache.get("expires", 0.0) < time.monotonic():
+        organisation = get_organisation()
+        columns = {attr.key: getattr(organisation, attr.key) for attr in inspect(Organisation).column_attrs}
+        closing_days = tuple(SimpleNamespace(day=c.day, closed_from=c.closed_from, reason=getattr(c, "reason", None))
+                             for c in organisation.closing_days)
+        snapshot = SimpleNamespace(**columns, closing_days=closing_days,
+                                   calendar=BusinessCalendar.for_organisation(organisation))
+        cache.update(snapshot=snapshot, expires=time.monotonic() + SNAPSHOT_SECONDS)
+    return snapshot
+
+
+def forget_organisation_snapshot(app=None) -> None:
+    (app or current_app).extensions.get("gehoord.organisation", {}).clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_organisation_change(session, _flush_context) -> None:
+    if any(isinstance(obj, (Organisation, ClosingDay)) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info["organisation_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_changed_organisation(session) -> None:
+    if session.info.pop("organisation_changed", False) and has_app_context():
+        forget_organisation_snapshot()

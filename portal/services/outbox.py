@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Callable
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message as MailMessage
 from sqlalchemy import select
@@ -22,8 +23,14 @@ BACKOFF_CAP = timedelta(hours=1)
 def public_url(endpoint: str, **values) -> str:
     """An absolute URL on the configured public address, never on the Host a request claims
     (a forged Host header must not put a secret link to someone else's site in a customer's mail)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    cached = current_app.extensions.get("gehoord.public_urls")
+    if cached is None or cached[0] != base:  # a URL map bound to the public address, made once
+        parts = urlsplit(base)
+        cached = (base, current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                                 url_scheme=parts.scheme))
+        current_app.extensions["gehoord.public_urls"] = cached
+    return cached[1].build(endpoint, values, force_external=True)
 
 
 def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],

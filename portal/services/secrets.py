@@ -32,3 +32,11 @@ def hash_token(token: str) -> str:
 
 def new_draft_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+DRAFT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_draft_key(text: str | None) -> bool:
+    """Could this be a key `new_draft_key` made? (It comes back from the browser: anything can be in it.)"""
+    return bool(text) and DRAFT_KEY.fullmatch(text) is not None
