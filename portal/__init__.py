@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, g, has_request_context, request, session
+from werkzeug.routing import IntegerConverter
 
 from .config import CONFIGS, DEVELOPMENT_SECRETS, ROOT, Config, database_url_for
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -40,6 +41,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     install_log_filter(app.logger)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_error_handlers(app)
@@ -98,6 +100,20 @@ def register_extensions(app: Flask) -> None:
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in our URLs is a row id: 1 up to what an INTEGER column holds (PostgreSQL refuses
+    more), so a larger number is a plain 404 and never reaches the database."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, **kwargs)
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter
 
 
 def register_blueprints(app: Flask) -> None:
