@@ -71,8 +71,11 @@ def _organisation_language(languages) -> str | None:
 
     from .services.organisation import get_organisation
 
+    from .extensions import db
+
     try:
-        language = get_organisation().default_language
+        with db.session.no_autoflush:  # the locale may be asked for halfway through a change
+            language = get_organisation().default_language
     except SQLAlchemyError:  # the error page for an unreachable database still renders
         return None
     return language if language in languages else None

@@ -24,6 +24,8 @@ STEP_FIELDS = ("key", "label_nl", "label_en", "explanation_nl", "explanation_en"
 TEXT_FIELDS = (("label_nl", "nl"), ("label_en", "en"), ("explanation_nl", "nl"), ("explanation_en", "en"))
 UNITS = ("working_days", "working_hours")
 RELATIVE_TO = ("filing", "previous")
+# Far beyond any handling time (52 weeks of 24-hour days); larger numbers only make the preview slow.
+MAX_OFFSET = 24 * 7 * 52
 
 
 @dataclass
@@ -43,18 +45,6 @@ class TimelineCheck:
             check.errors or any(f.severity == "error" for _, f in check.findings) for check in self.steps)
 
 
-def step_view(step: dict):
-    """A step dict with attribute access, as `timelines.plan` expects."""
-    class Step:  # noqa: D401 - a tiny adapter
-        pass
-
-    view = Step()
-    for name in STEP_FIELDS:
-        setattr(view, name, step.get(name))
-    view.position = step.get("position", 0)
-    return view
-
-
 def holiday_friday(calendar: BusinessCalendar, after: datetime) -> datetime:
     """The next Friday 16:55 before a long weekend (the Monday is not a working day): the hardest case."""
     day = calendar.local_date(after)
@@ -66,7 +56,7 @@ def holiday_friday(calendar: BusinessCalendar, after: datetime) -> datetime:
 
 
 def preview(steps: list[dict], filed_at: datetime, calendar: BusinessCalendar) -> list[datetime | None]:
-    """The dates a customer filing at this moment would see, one per step.
+    """The dates a customer filing at this moment would see, one per step (the sum `timelines.plan` makes).
 
     A step whose offset is not usable yet has None, and so has a step counted from it: the rows of
     the preview stay beside their own steps.
@@ -88,7 +78,8 @@ def _relative_ok(step: dict) -> bool:
 
 
 def _offset_ok(step: dict) -> bool:
-    return isinstance(step.get("offset_amount"), int) and step["offset_amount"] > 0 and step.get("offset_unit") in UNITS
+    amount = step.get("offset_amount")
+    return isinstance(amount, int) and 0 < amount <= MAX_OFFSET and step.get("offset_unit") in UNITS
 
 
 def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: datetime | None = None) -> TimelineCheck:
@@ -106,6 +97,10 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
         amount = step.get("offset_amount")
         if not (isinstance(amount, int) and amount > 0):
             step_check.errors.append(("offset_amount", _l("Enter a number of working days or hours of 1 or more")))
+        elif amount > MAX_OFFSET:
+            step_check.errors.append(("offset_amount", _l(
+                "This step falls after the longest handling time of %(weeks)s weeks. Make it shorter.",
+                weeks=max_weeks)))
         if step.get("offset_unit") not in UNITS:
             step_check.errors.append(("offset_unit", _l("Choose working days or working hours")))
         if not _relative_ok(step):

@@ -9,10 +9,10 @@ from flask import g
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Category, ClosingDay, Complaint, Improvement, ImprovementLink, User, utcnow
 from charter.lint import Finding, lint
 
+from ..extensions import db
+from ..models import Category, ClosingDay, Complaint, Improvement, ImprovementLink, User, utcnow
 from .calendar import parse_time
 from .complaints import status_url_for_mail
 from .organisation import get_organisation

@@ -92,6 +92,9 @@ def check_bad_offsets():
     late = editor.check([dict(step, offset_amount=40)], calendar, 6)
     assert late.blocks_saving and "6 weeks" in str(late.steps[0].errors[0][1])
     assert not editor.check([dict(step, offset_amount=10)], calendar, 6).blocks_saving
+    huge = editor.check([dict(step, offset_amount=10**12)], calendar, 6)  # answered at once, not after years of days
+    assert huge.blocks_saving and "6 weeks" in str(huge.steps[0].errors[0][1])
+    assert editor.preview([dict(step, offset_amount=10**12)], editor.utcnow(), calendar) == [None]
 
 
 def test_adding_moving_and_removing_steps(client):
