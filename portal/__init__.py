@@ -51,7 +51,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
 
 def select_locale() -> str:
-    """An explicit choice (the language switch), then the browser's languages, then Dutch."""
+    """An explicit choice (the language switch), the browser's languages, the organisation's default, Dutch."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
@@ -62,7 +62,25 @@ def select_locale() -> str:
     chosen = session.get("language")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (request.accept_languages.best_match(languages) or _organisation_language(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _organisation_language(languages) -> str | None:
+    """The organisation's default language. The row is cached on `g` for the request and every page
+    needs it anyway (the help in the footer), so this costs at most the one query the page makes."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .services.organisation import get_organisation
+
+    from .extensions import db
+
+    try:
+        with db.session.no_autoflush:  # the locale may be asked for halfway through a change
+            language = get_organisation().default_language
+    except SQLAlchemyError:  # the error page for an unreachable database still renders
+        return None
+    return language if language in languages else None
 
 
 def register_extensions(app: Flask) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -149,6 +149,32 @@ def unit_words(unit: str) -> str:
 
 
 @bp.app_template_global()
+def opening_hours_words() -> list[str]:
+    """The opening hours in the reader's language, like 'Monday to Friday, 9:00 to 17:00' (for the help)."""
+    from babel.dates import get_day_names
+    from flask_babel import gettext
+
+    from ..formatting import current_language
+    from ..services.calendar import opening_groups
+
+    names = get_day_names("wide", locale=current_language())
+
+    def clock(value: str) -> str:
+        hours, minutes = value.split(":")
+        return gettext("%(hours)s:%(minutes)s", hours=int(hours), minutes=minutes)
+
+    words = []
+    for first, last, opens, closes in opening_groups(get_calendar().opening_hours):
+        if first == last:
+            words.append(gettext("%(day)s, %(opens)s to %(closes)s", day=names[first],
+                                 opens=clock(opens), closes=clock(closes)))
+        else:
+            words.append(gettext("%(first)s to %(last)s, %(opens)s to %(closes)s", first=names[first],
+                                 last=names[last], opens=clock(opens), closes=clock(closes)))
+    return words
+
+
+@bp.app_template_global()
 def user_name(user_id: int) -> str:
     from ..models import User
 
@@ -168,8 +194,21 @@ from .forms import (CalendarForm, CategoryForm, ClosingDayForm, ImprovementForm,
 
 
 def _field_error(form, error: settings.SettingError, fallback: str):
-    field = getattr(form, error.field or "", None) or getattr(form, fallback)
-    field.errors = list(field.errors) + [error.message]
+    for name, message in error.problems:
+        field = getattr(form, name or "", None) or getattr(form, fallback)
+        field.errors = list(field.errors) + [message]
+
+
+def _text_warnings(form, fields) -> list:
+    """Jargon and long sentences in the texts of this form: they warn, they do not stop the saving."""
+    values = {name: form[name].data for name in fields}
+    return [(form[name].label.text, settings.finding_message(finding))
+            for name, finding in settings.text_findings(values, fields) if finding.severity != "error"]
+
+
+def _flash_warnings(warnings) -> None:
+    for label, message in warnings:
+        flash(_l("%(field)s: %(message)s", field=label, message=message), "info")
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -178,33 +217,20 @@ def organisation_page():
     organisation = get_organisation()
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        settings.update_organisation(current_user, {name: form[name].data for name in settings.ORGANISATION_FIELDS})
-        flash(_l("Saved."), "success")
-        return redirect(url_for("admin.organisation_page"))
+        try:
+            settings.update_organisation(current_user,
+                                         {name: form[name].data for name in settings.ORGANISATION_FIELDS})
+        except settings.SettingError as error:
+            _field_error(form, error, "name")
+        else:
+            flash(_l("Saved."), "success")
+            return redirect(url_for("admin.organisation_page"))
     return render_template("admin/organisation.html", form=form), 200 if not form.errors else 400
-
-
-def _parse_hours(text: str):
-    """'09:00-17:00' → ['09:00', '17:00']; '' → None (closed); anything else → ValueError."""
-    import re
-
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})", text)
-    if not match:
-        raise ValueError(text)
-    h1, m1, h2, m2 = (int(x) for x in match.groups())
-    if not (0 <= h1 < 24 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60) or (h1, m1) >= (h2, m2):
-        raise ValueError(text)
-    return [f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"]
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @role_required("admin")
 def calendar_page():
-    import holidays
-    from zoneinfo import available_timezones
-
     organisation = get_organisation()
     form = CalendarForm()
     closing_form = ClosingDayForm(prefix="closing")
@@ -216,30 +242,14 @@ def calendar_page():
             hours = (organisation.opening_hours or {}).get(str(weekday))
             form[f"hours_{weekday}"].data = f"{hours[0]}-{hours[1]}" if hours else ""
     elif form.validate_on_submit():
-        opening, ok = {}, True
-        for weekday in range(7):
-            try:
-                hours = _parse_hours(form[f"hours_{weekday}"].data)
-            except ValueError:
-                form[f"hours_{weekday}"].errors.append(_l("Write the hours like 09:00-17:00, or leave it empty for closed"))
-                ok = False
-                continue
-            if hours:
-                opening[str(weekday)] = hours
-        if form.timezone.data not in available_timezones():
-            form.timezone.errors.append(_l("Enter a time zone, like Europe/Amsterdam"))
-            ok = False
-        country = (form.holiday_country.data or "").upper()
-        if country not in holidays.list_supported_countries():
-            form.holiday_country.errors.append(_l("Enter a country code that has public holidays, like NL or BE"))
-            ok = False
-        if ok and not opening:
-            form.hours_0.errors.append(_l("Open on at least one day: otherwise no promise has a date"))
-            ok = False
-        if ok:
+        try:
             settings.update_calendar(current_user, dict(
-                timezone=form.timezone.data, holiday_country=country, holiday_subdiv=form.holiday_subdiv.data or None,
-                liberation_day_every_year=form.liberation_day_every_year.data == "yes", opening_hours=opening))
+                timezone=form.timezone.data, holiday_country=form.holiday_country.data,
+                holiday_subdiv=form.holiday_subdiv.data, liberation_day_every_year=form.liberation_day_every_year.data == "yes",
+                opening_hours={str(weekday): form[f"hours_{weekday}"].data for weekday in range(7)}))
+        except settings.SettingError as error:
+            _field_error(form, error, "timezone")
+        else:
             flash(_l("Saved. Promises already made keep their dates."), "success")
             return redirect(url_for("admin.calendar_page"))
     calendar = get_calendar()
@@ -258,14 +268,11 @@ def calendar_page():
 def add_closing_day():
     form = ClosingDayForm(prefix="closing")
     if form.validate_on_submit():
-        closed_from = form.closed_from.data or None
         try:
-            if closed_from:
-                _parse_hours(f"00:00-{closed_from}")
-            settings.add_closing_day(current_user, form.day.data, closed_from, form.reason.data,
+            settings.add_closing_day(current_user, form.day.data, form.closed_from.data or None, form.reason.data,
                                      get_calendar().local_date(utcnow()))
-        except ValueError as error:
-            flash(getattr(error, "message", _l("Write the time like 12:00")), "error")
+        except settings.SettingError as error:
+            flash(error.message, "error")
         else:
             flash(_l("Added. Promises already made keep their dates."), "success")
     else:
@@ -299,19 +306,23 @@ def category_page(slug):
         if category is None:
             abort(404)
     form = CategoryForm(obj=category)
+    warnings = []
     if request.method == "GET":
         form.active.data = "no" if category is not None and not category.active else "yes"
     elif form.validate_on_submit():
         values = {name: form[name].data for name in settings.CATEGORY_FIELDS if name != "active"}
         values["active"] = form.active.data != "no"
+        warnings = _text_warnings(form, settings.CATEGORY_TEXT_FIELDS)
         try:
             settings.save_category(current_user, category, values)
         except settings.SettingError as error:
             _field_error(form, error, "name_nl")
         else:
             flash(_l("Saved."), "success")
+            _flash_warnings(warnings)
             return redirect(url_for("admin.categories_page"))
-    return render_template("admin/category.html", form=form, category=category), 200 if not form.errors else 400
+    return render_template("admin/category.html", form=form, category=category, warnings=warnings), \
+        200 if not form.errors else 400
 
 
 @bp.route("/people")
@@ -378,23 +389,35 @@ def improvements_page():
 def improvement_page(improvement_id):
     improvement = db.get_or_404(Improvement, improvement_id) if improvement_id else None
     form = ImprovementForm(obj=improvement)
+    warnings = []
     if request.method == "GET" and improvement is not None:
         form.references.data = " ".join(link.complaint.reference for link in improvement.links)
     if form.validate_on_submit():
         references = [r for r in (form.references.data or "").replace(",", " ").split() if r]
         values = {name: form[name].data for name in ("title_nl", "title_en", "body_nl", "body_en", "since")}
+        warnings = _text_warnings(form, settings.IMPROVEMENT_TEXT_FIELDS)
         try:
-            improvement = settings.save_improvement(current_user, improvement, values, references)
+            saved = settings.save_improvement(current_user, improvement, values, references)
         except settings.SettingError as error:
             _field_error(form, error, "references")
         else:
-            if request.form.get("action") == "publish":
+            improvement = saved.improvement
+            if improvement.published_at is None and request.form.get("action") == "publish":
                 mailed = settings.publish_improvement(current_user, improvement)
                 flash(_l("Published. %(n)s customers get a mail.", n=mailed), "success")
-            else:
+            elif improvement.published_at is None:
                 flash(_l("Saved. It is not public yet."), "success")
+            elif saved.mailed:
+                flash(ngettext("Saved. It is public: %(num)s more customer gets a mail.",
+                               "Saved. It is public: %(num)s more customers get a mail.", saved.mailed), "success")
+            else:
+                flash(_l("Saved. It is public."), "success")
+            if saved.kept:
+                flash(_l("These complaints stay linked, because their customer got the mail already: %(refs)s.",
+                         refs=" ".join(saved.kept)), "info")
+            _flash_warnings(warnings)
             return redirect(url_for("admin.improvements_page"))
-    return render_template("admin/improvement.html", form=form, improvement=improvement), \
+    return render_template("admin/improvement.html", form=form, improvement=improvement, warnings=warnings), \
         200 if not form.errors else 400
 
 

@@ -16,6 +16,7 @@ Rules (and why):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property, lru_cache
@@ -45,9 +46,42 @@ def _country_holidays(country: str, subdiv: str | None) -> holidays.HolidayBase:
     return holidays.country_holidays(country, subdiv=subdiv)
 
 
+TIME_PATTERN = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*")
+
+
+def parse_time(value: str) -> time:
+    """'9:00', '09:00' or '12.00' as a time of day; hour 24 and anything else is a ValueError.
+
+    The admin screens store only what this accepts, written as 'HH:MM'.
+    """
+    match = TIME_PATTERN.fullmatch(value or "")
+    if not match:
+        raise ValueError(f"not a time of day: {value!r}")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"not a time of day: {value!r}")
+    return time(hours, minutes)
+
+
 def _parse_time(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
+    # A closing time of 24:00 stored before the admin screen refused it means: open until midnight.
+    if TIME_PATTERN.fullmatch(value or "") and re.match(r"\s*24[:.]00", value):
+        return time.max
+    return parse_time(value)
+
+
+def opening_groups(opening_hours: dict) -> list[tuple[int, int, str, str]]:
+    """Weekdays in a row with the same hours, as (first weekday, last weekday, opens, closes); 0 is Monday."""
+    groups = []
+    for weekday in range(7):
+        hours = opening_hours.get(str(weekday))
+        if not hours:
+            continue
+        if groups and groups[-1][1] == weekday - 1 and list(groups[-1][2:]) == list(hours):
+            groups[-1] = (groups[-1][0], weekday, hours[0], hours[1])
+        else:
+            groups.append((weekday, weekday, hours[0], hours[1]))
+    return groups
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ STEP_FIELDS = ("key", "label_nl", "label_en", "explanation_nl", "explanation_en"
                "offset_amount", "offset_unit", "relative_to")
 TEXT_FIELDS = (("label_nl", "nl"), ("label_en", "en"), ("explanation_nl", "nl"), ("explanation_en", "en"))
 UNITS = ("working_days", "working_hours")
+RELATIVE_TO = ("filing", "previous")
+# Far beyond any handling time (52 weeks of 24-hour days); larger numbers only make the preview slow.
+MAX_OFFSET = 24 * 7 * 52
 
 
 @dataclass
@@ -42,18 +45,6 @@ class TimelineCheck:
             check.errors or any(f.severity == "error" for _, f in check.findings) for check in self.steps)
 
 
-def step_view(step: dict):
-    """A step dict with attribute access, as `timelines.plan` expects."""
-    class Step:  # noqa: D401 - a tiny adapter
-        pass
-
-    view = Step()
-    for name in STEP_FIELDS:
-        setattr(view, name, step.get(name))
-    view.position = step.get("position", 0)
-    return view
-
-
 def holiday_friday(calendar: BusinessCalendar, after: datetime) -> datetime:
     """The next Friday 16:55 before a long weekend (the Monday is not a working day): the hardest case."""
     day = calendar.local_date(after)
@@ -64,14 +55,31 @@ def holiday_friday(calendar: BusinessCalendar, after: datetime) -> datetime:
     return datetime.combine(day, time(16, 55), tzinfo=calendar.zone)  # pragma: no cover
 
 
-def preview(steps: list[dict], filed_at: datetime, calendar: BusinessCalendar) -> list[datetime]:
-    """The dates a customer filing at this moment would see, one per step."""
-    usable = [step_view(s) for s in steps if _offset_ok(s)]
-    return [planned.due_at for planned in timelines.plan(usable, filed_at, calendar)]
+def preview(steps: list[dict], filed_at: datetime, calendar: BusinessCalendar) -> list[datetime | None]:
+    """The dates a customer filing at this moment would see, one per step (the sum `timelines.plan` makes).
+
+    A step whose offset is not usable yet has None, and so has a step counted from it: the rows of
+    the preview stay beside their own steps.
+    """
+    dates, previous = [], filed_at
+    for step in steps:
+        base = previous if step.get("relative_to") == "previous" else filed_at
+        if base is None or not _offset_ok(step) or not _relative_ok(step):
+            due = None
+        else:
+            due = calendar.add(base, step["offset_amount"], step["offset_unit"])
+        dates.append(due)
+        previous = due
+    return dates
+
+
+def _relative_ok(step: dict) -> bool:
+    return (step.get("relative_to") or "filing") in RELATIVE_TO
 
 
 def _offset_ok(step: dict) -> bool:
-    return isinstance(step.get("offset_amount"), int) and step["offset_amount"] > 0 and step.get("offset_unit") in UNITS
+    amount = step.get("offset_amount")
+    return isinstance(amount, int) and 0 < amount <= MAX_OFFSET and step.get("offset_unit") in UNITS
 
 
 def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: datetime | None = None) -> TimelineCheck:
@@ -86,8 +94,17 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
             step_check.errors.append(("key", _l("Give the step a short key, like contact")))
         elif keys.count(step["key"]) > 1:
             step_check.errors.append(("key", _l("Each step needs its own key")))
-        if not _offset_ok(step):
+        amount = step.get("offset_amount")
+        if not (isinstance(amount, int) and amount > 0):
             step_check.errors.append(("offset_amount", _l("Enter a number of working days or hours of 1 or more")))
+        elif amount > MAX_OFFSET:
+            step_check.errors.append(("offset_amount", _l(
+                "This step falls after the longest handling time of %(weeks)s weeks. Make it shorter.",
+                weeks=max_weeks)))
+        if step.get("offset_unit") not in UNITS:
+            step_check.errors.append(("offset_unit", _l("Choose working days or working hours")))
+        if not _relative_ok(step):
+            step_check.errors.append(("relative_to", _l("Choose from filing or from the step before")))
         for name in ("label_nl", "label_en"):
             if not (step.get(name) or "").strip():
                 step_check.errors.append((name, _l("Write what we promise, in Dutch and in English")))
@@ -95,7 +112,7 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
             text = (step.get(name) or "").strip()
             if text:
                 step_check.findings.extend((name, f) for f in lint(text, language, promise=True))
-    if steps and all(_offset_ok(s) for s in steps):
+    if steps and all(_offset_ok(s) and _relative_ok(s) for s in steps):
         for filed_at in (now, holiday_friday(calendar, now)):
             limit = calendar.add_weeks_then_working_day(filed_at, max_weeks)
             for step, step_check, due in zip(steps, result.steps, preview(steps, filed_at, calendar)):

@@ -235,12 +235,12 @@ def admin_world(live_app) -> dict:
             title_nl="Pakketten blijven droog", title_en="Parcels stay dry",
             body_nl="Bezorgers leggen pakketten nu in een droge box bij de deur.",
             body_en="Drivers now leave parcels in a dry box by the door.", since=today - timedelta(days=10)),
-            [wet.reference])
+            [wet.reference]).improvement
         settings.publish_improvement(supervisor, published)
         draft_improvement = settings.save_improvement(supervisor, None, dict(
             title_nl="Sneller terugbellen", title_en="Calling back sooner",
             body_nl="Wij bellen binnen een werkdag terug.", body_en="We call back within one working day.",
-            since=today), [])
+            since=today), []).improvement
         db.session.commit()
         return {"suggestion_version": suggestion.id, "agent": agent.id, "noor": noor.id,
                 "published": published.id, "draft": draft_improvement.id, "owned": owned.reference,

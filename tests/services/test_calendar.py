@@ -466,3 +466,32 @@ def test_property_working_hours(calendar, moment, quarters):
 
     # A quarter of an hour more is strictly later (monotonic in the number of hours).
     assert calendar.add_working_hours(moment, hours + 0.25) > due
+
+
+# --- times as admins write them -------------------------------------------------------------------
+
+def test_times_are_read_with_a_colon_or_a_dot_and_hour_24_is_no_time_of_day():
+    from portal.services.calendar import parse_time
+
+    assert parse_time("9:00") == time(9, 0) and parse_time("12.30") == time(12, 30)
+    for wrong in ("24:00", "24:30", "12:60", "noon", "", "12"):
+        with pytest.raises(ValueError):
+            parse_time(wrong)
+
+
+def test_a_closing_time_of_24_stored_earlier_means_open_until_midnight():
+    calendar = BusinessCalendar(opening_hours={"0": ["09:00", "24:00"]})
+    opens, closes = calendar.opening_interval(date(2026, 3, 2))
+    assert wall(opens) == datetime(2026, 3, 2, 9, 0)
+    assert wall(closes).date() == date(2026, 3, 2) and wall(closes).time() >= time(23, 59)
+    assert calendar.is_working_day(date(2026, 3, 2))
+    dotted = BusinessCalendar(closing_days={date(2026, 3, 3): "12.00"})
+    assert wall(dotted.opening_interval(date(2026, 3, 3))[1]) == datetime(2026, 3, 3, 12, 0)
+
+
+def test_opening_hours_are_grouped_by_days_in_a_row_with_the_same_hours():
+    from portal.services.calendar import opening_groups
+
+    assert opening_groups(DEFAULT_OPENING_HOURS) == [(0, 4, "09:00", "17:00")]
+    hours = {"0": ["09:00", "17:00"], "1": ["09:00", "17:00"], "3": ["09:00", "17:00"], "4": ["09:00", "12:00"]}
+    assert opening_groups(hours) == [(0, 1, "09:00", "17:00"), (3, 3, "09:00", "17:00"), (4, 4, "09:00", "12:00")]

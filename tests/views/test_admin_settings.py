@@ -140,3 +140,206 @@ def test_supervisors_publish_but_do_not_reach_the_settings(client):
     assert client.get("/admin/improvements").status_code == 200
     assert client.get("/admin/calendar").status_code == 403
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+NL = {"Accept-Language": "nl"}
+
+
+def test_a_closing_time_of_24_is_refused_politely_and_the_date_pages_keep_working(client, create_complaint):
+    log_in(client)
+    response = client.post("/admin/calendar", headers=EN, data=calendar_form(hours_4="09:00-24:00"))
+    assert response.status_code == 400
+    assert "The latest closing time is 23:59" in text_of(soup(response))
+    dutch = text_of(soup(client.post("/admin/calendar", headers=NL, data=calendar_form(hours_4="09:00-24:00"))))
+    assert "De laatste sluitingstijd is 23:59" in dutch
+    from portal.services.organisation import get_organisation
+
+    db.session.expire_all()
+    assert get_organisation().opening_hours["4"] == ["09:00", "17:00"], "nothing was stored"
+    assert client.get("/admin/calendar", headers=EN).status_code == 200
+    complaint, _ = create_complaint()
+    assert complaint.promises[0].due_at is not None
+
+
+def test_opening_hours_with_a_dot_are_stored_the_usual_way(client):
+    log_in(client)
+    assert client.post("/admin/calendar", data=calendar_form(hours_4="9.00 - 16.30")).status_code == 302
+    from portal.services.organisation import get_organisation
+
+    db.session.expire_all()
+    assert get_organisation().opening_hours["4"] == ["09:00", "16:30"]
+
+
+def test_a_closing_day_time_is_stored_normalised_and_a_bad_one_is_refused(client, create_complaint):
+    log_in(client)
+    first, second = (date.today() + timedelta(days=20)).isoformat(), (date.today() + timedelta(days=21)).isoformat()
+    client.post("/admin/calendar/closing-days",
+                data={"closing-day": first, "closing-closed_from": "12.00", "closing-reason": ""})
+    assert db.session.scalar(select(ClosingDay.closed_from)) == "12:00"
+    response = client.post("/admin/calendar/closing-days", headers=EN,
+                           data={"closing-day": second, "closing-closed_from": "24:30", "closing-reason": ""})
+    page = text_of(soup(client.get(response.headers["Location"], headers=EN)))
+    assert "Write the time like 12:00, from 00:00 to 23:59" in page
+    assert db.session.scalar(select(func.count(ClosingDay.id))) == 1
+    complaint, _ = create_complaint()
+    assert complaint.promises, "dates can still be calculated"
+
+
+def test_an_unknown_holiday_region_is_refused_and_a_known_one_is_stored(client):
+    log_in(client)
+    response = client.post("/admin/calendar", headers=EN, data=calendar_form(holiday_subdiv="Atlantis"))
+    assert response.status_code == 400
+    assert "NL has no region Atlantis. Choose one of: Midden, Noord, Zuid. Or leave it empty." in text_of(soup(response))
+    assert client.get("/admin/calendar").status_code == 200
+    assert client.post("/admin/calendar", data=calendar_form(holiday_subdiv="zuid")).status_code == 302
+    from portal.services.organisation import get_organisation
+
+    db.session.expire_all()
+    assert get_organisation().holiday_subdiv == "Zuid"
+    response = client.post("/admin/calendar", headers=EN, data=calendar_form(holiday_country="BE", holiday_subdiv="XX"))
+    assert "BE has no region XX" in text_of(soup(response))
+
+
+def test_only_web_addresses_are_accepted_as_links_for_customers(client):
+    log_in(client)
+    page = soup(client.post("/admin/categories/delivery", headers=EN, data=dict(
+        name_nl="Bezorging", name_en="Delivery", active="yes", disagree_url="javascript:alert(document.cookie)")))
+    assert "Enter a website address that starts with https://" in text_of(page)
+    assert db.session.scalar(select(Category.disagree_url).where(Category.slug == "delivery")).startswith("https://")
+    organisation = dict(name="Gehoord", contact_email="klanten@gehoord.example", contact_postal="Postbus 1, Urk",
+                        default_language="nl", max_handling_weeks="6", silent_ratio="9", retention_months="24",
+                        ombudsman_name="De Geschillencommissie")
+    response = client.post("/admin/organisation", headers=EN, data={**organisation, "ombudsman_url": "javascript:alert(1)"})
+    assert response.status_code == 400 and "starts with https://" in text_of(soup(response))
+    assert client.post("/admin/organisation", data={**organisation, "ombudsman_url": "https://example.nl/"}).status_code == 302
+    from portal.services.organisation import get_organisation
+
+    db.session.expire_all()
+    assert get_organisation().ombudsman_url == "https://example.nl/"
+
+
+def test_the_last_admin_keeps_the_admin_role(client):
+    log_in(client)
+    admin = db.session.scalar(select(User).where(User.email == "admin@gehoord.example"))
+    response = client.post(f"/admin/people/{admin.id}", headers=EN,
+                           data=dict(role="agent", mandate="0", budget="0", active="yes"))
+    assert response.status_code == 400
+    assert "is the last admin who can log in. Make someone else an admin first" in text_of(soup(response))
+    db.session.refresh(admin)
+    assert admin.role == "admin"
+    client.post("/admin/people/new", data=dict(name="Sam", email="sam@example.com", password="a-long-password",
+                                               role="admin", mandate="0", budget="0", active="yes"))
+    assert client.post(f"/admin/people/{admin.id}", data=dict(role="agent", mandate="0", budget="0",
+                                                              active="yes")).status_code == 302
+    db.session.refresh(admin)
+    assert admin.role == "agent", "with another admin, the role can change"
+
+
+def test_the_organisations_default_language_is_used_when_the_browser_says_nothing(client):
+    from portal.services.organisation import get_organisation
+
+    assert "Would you rather talk to a person?" not in text_of(soup(client.get("/")))
+    get_organisation().default_language = "en"
+    db.session.commit()
+    assert "Would you rather talk to a person?" in text_of(soup(client.get("/")))
+    assert "Would you rather talk to a person?" not in text_of(soup(client.get("/", headers=NL))), \
+        "the browser's language comes first"
+
+
+def test_the_help_shows_the_opening_hours_of_the_calendar(client):
+    assert "Monday to Friday, 9:00 to 17:00" in text_of(soup(client.get("/", headers=EN)))
+    log_in(client)
+    client.post("/admin/calendar", data=calendar_form(hours_4="09:00-12:30", hours_5="10:00-14:00"))
+    english = text_of(soup(client.get("/", headers=EN)))
+    assert "Monday to Thursday, 9:00 to 17:00; Friday, 9:00 to 12:30; Saturday, 10:00 to 14:00" in english
+    dutch = text_of(soup(client.get("/", headers=NL)))
+    assert "maandag tot en met donderdag, 9.00 tot 17.00 uur; vrijdag, 9.00 tot 12.30 uur" in dutch
+
+
+def test_hedge_words_in_category_texts_stop_the_saving_and_jargon_warns(client):
+    log_in(client)
+    data = dict(name_nl="Bezorging", name_en="Delivery", active="yes", can_do_en="We usually pay you back.")
+    response = client.post("/admin/categories/delivery", headers=EN, data=data)
+    assert response.status_code == 400
+    text = text_of(soup(response))
+    assert "“usually” is vague: customers cannot count on it (right 3). This stops the saving." in text
+    assert "Write instead: say what happens and when." in text
+    assert db.session.scalar(select(Category.can_do_en).where(Category.slug == "delivery")).startswith("We find out")
+    data["can_do_en"] = "We pay you back prior to the next bill."
+    response = client.post("/admin/categories/delivery", headers=EN, data=data)
+    assert response.status_code == 302
+    assert db.session.scalar(select(Category.can_do_en).where(Category.slug == "delivery")) == data["can_do_en"]
+    page = text_of(soup(client.get(response.headers["Location"], headers=EN)))
+    assert "“prior to” is hard to read for many people (right 4). Plainer: before." in page
+
+
+def improvement_data(**overrides):
+    data = dict(title_nl="Pakketten blijven droog", title_en="Parcels stay dry",
+                body_nl="Bezorgers leggen pakketten nu in een droge box.", body_en="Drivers now leave parcels in a dry box.",
+                since="2026-11-01", references="")
+    data.update(overrides)
+    return data
+
+
+def test_hedge_words_in_an_improvement_stop_the_saving(client):
+    log_in(client, "supervisor")
+    response = client.post("/admin/improvements/new", headers=EN,
+                           data={**improvement_data(body_en="Drivers normally leave parcels in a dry box."),
+                                 "action": "save"})
+    assert response.status_code == 400 and "“normally” is vague" in text_of(soup(response))
+    assert db.session.scalar(select(func.count(Improvement.id))) == 0
+
+
+def test_links_to_complaints_follow_the_list_but_a_mailed_customer_stays_linked(client, create_complaint):
+    first, _ = create_complaint()
+    second, _ = create_complaint(email="noor@example.com")
+    log_in(client, "supervisor")
+    client.post("/admin/improvements/new",
+                data={**improvement_data(references=f"{first.reference} {second.reference}"), "action": "save"})
+    improvement = db.session.scalar(select(Improvement))
+    client.post(f"/admin/improvements/{improvement.id}",
+                data={**improvement_data(references=first.reference), "action": "save"})
+    db.session.expire_all()
+    assert [link.complaint_id for link in improvement.links] == [first.id], "a link can be removed"
+    client.post(f"/admin/improvements/{improvement.id}",
+                data={**improvement_data(references=first.reference), "action": "publish"})
+    response = client.post(f"/admin/improvements/{improvement.id}", headers=EN,
+                           data={**improvement_data(references=""), "action": "save"})
+    page = text_of(soup(client.get(response.headers["Location"], headers=EN)))
+    assert f"These complaints stay linked, because their customer got the mail already: {first.reference}." in page
+    db.session.expire_all()
+    assert [link.complaint_id for link in improvement.links] == [first.id]
+
+
+def test_a_complaint_linked_to_a_published_improvement_gets_its_mail_once(client, create_complaint):
+    first, _ = create_complaint()
+    second, _ = create_complaint(email="noor@example.com")
+    log_in(client, "supervisor")
+    client.post("/admin/improvements/new", data={**improvement_data(references=first.reference), "action": "publish"})
+    improvement = db.session.scalar(select(Improvement))
+    both = f"{first.reference} {second.reference}"
+    response = client.post(f"/admin/improvements/{improvement.id}", headers=EN,
+                           data={**improvement_data(references=both), "action": "save"})
+    page = text_of(soup(client.get(response.headers["Location"], headers=EN)))
+    assert "It is public: 1 more customer gets a mail." in page and "not public yet" not in page.replace(
+        "· not public yet", "")
+    client.post(f"/admin/improvements/{improvement.id}", data={**improvement_data(references=both), "action": "save"})
+    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "improvement")).all()
+    assert sorted(m.recipient for m in mails) == ["fatima@example.com", "noor@example.com"], "once each"
+
+
+def test_a_supervisor_publishes_an_improvement_but_reaches_no_other_admin_screen(client, create_complaint):
+    complaint, _ = create_complaint()
+    log_in(client, "supervisor")
+    response = client.post("/admin/improvements/new",
+                           data={**improvement_data(references=complaint.reference), "action": "publish"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind == "improvement")) == 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "improvement_published"))
+    assert event.user.email == "supervisor@gehoord.example" and event.user.role == "supervisor"
+    assert "Parcels stay dry" in text_of(soup(client.get("/you-said-we-did", headers=EN)))
+    for url in ("/admin/timelines", "/admin/timelines/complaint/general", "/admin/calendar", "/admin/organisation",
+                "/admin/categories", "/admin/categories/delivery", "/admin/people", "/admin/people/new",
+                "/admin/audit"):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/admin/calendar", data=calendar_form(hours_4="")).status_code == 403

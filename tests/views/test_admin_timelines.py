@@ -66,7 +66,10 @@ def test_a_hedge_word_blocks_saving_and_the_fixed_text_is_saved_as_a_new_version
     db.session.refresh(before)
     assert [p.due_at for p in before.promises] == old_dates, "promises already made never change"
     after, _ = create_complaint(category="other")
-    assert after.promises[0].due_at > old_dates[0] or after.created_at > before.created_at
+    new_steps = editor.steps_of(current)
+    assert [p.due_at for p in after.promises] == editor.preview(new_steps, after.created_at, get_calendar())
+    assert [p.due_at for p in after.promises] != editor.preview(editor.steps_of(before.timeline), after.created_at,
+                                                                get_calendar()), "the new complaint has the new dates"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "timeline_saved"))
     assert event.user.role == "admin" and event.before[0]["offset_amount"] == 1 and event.after[0]["offset_amount"] == 2
 
@@ -89,6 +92,9 @@ def check_bad_offsets():
     late = editor.check([dict(step, offset_amount=40)], calendar, 6)
     assert late.blocks_saving and "6 weeks" in str(late.steps[0].errors[0][1])
     assert not editor.check([dict(step, offset_amount=10)], calendar, 6).blocks_saving
+    huge = editor.check([dict(step, offset_amount=10**12)], calendar, 6)  # answered at once, not after years of days
+    assert huge.blocks_saving and "6 weeks" in str(huge.steps[0].errors[0][1])
+    assert editor.preview([dict(step, offset_amount=10**12)], editor.utcnow(), calendar) == [None]
 
 
 def test_adding_moving_and_removing_steps(client):
@@ -149,3 +155,50 @@ def test_only_admins_edit(client):
     client.post("/agent/login", data={"email": "agent@gehoord.example", "password": "demo-agent"})
     assert client.get(URL).status_code == 403
     assert db.session.scalar(select(User).where(User.role == "admin")) is not None
+
+
+def test_the_preview_keeps_one_row_per_step_when_one_step_has_no_valid_offset(client):
+    log_in_admin(client)
+    data = form_data(soup(client.get(URL)))
+    data["steps-0-offset_amount"] = ""
+    page = soup(client.post(URL, headers=EN, data={**data, "action": "preview"}))
+    rows = page.find(id="preview").find_next("table").select("tbody tr")
+    cells = [[td.get_text(" ", strip=True) for td in row.find_all("td")] for row in rows]
+    assert cells[0][0] == "A person has read your complaint and contacts you" and cells[0][1:] == ["–", "–"]
+    assert cells[2][0] == "What we agreed with you has been done" and "20" in cells[2][1] and "20" in cells[2][2]
+    steps = editor.steps_of(timelines.current_timeline("complaint", None))
+    assert editor.preview([dict(steps[0], offset_amount=None)] + steps[1:], editor.utcnow(), get_calendar())[0] is None
+
+
+def test_an_unknown_counting_start_is_refused(client):
+    log_in_admin(client)
+    data = form_data(soup(client.get(URL)))
+    data["steps-1-relative_to"] = "the-moon"
+    response = client.post(URL, headers=EN, data={**data, "action": "save"})
+    assert response.status_code == 200 and "Choose from filing or from the step before" in text_of(soup(response))
+    assert timelines.current_timeline("complaint", None).version == 1, "nothing saved"
+    data["steps-1-relative_to"] = "previous"
+    assert client.post(URL, data={**data, "action": "save"}).status_code == 302
+    assert timelines.current_timeline("complaint", None).steps[1].relative_to == "previous"
+
+
+def test_a_closing_day_on_a_promised_date_does_not_move_that_promise(client, create_complaint):
+    from datetime import timedelta as days
+
+    complaint, _ = create_complaint()
+    dates = [p.due_at for p in complaint.promises]
+    calendar = get_calendar()
+    promised_day = calendar.local_date(dates[0])
+    log_in_admin(client)
+    response = client.post("/admin/calendar/closing-days",
+                           data={"closing-day": promised_day.isoformat(), "closing-closed_from": "",
+                                 "closing-reason": "Staff day"})
+    assert response.status_code == 302
+    db.session.refresh(complaint)
+    assert [p.due_at for p in complaint.promises] == dates, "a promise made is kept as it was made"
+    from portal.services.settings import _forget_cached_organisation
+
+    _forget_cached_organisation()  # this test's own app context still holds the calendar of before
+    db.session.expire_all()
+    newer, _ = create_complaint(now=complaint.created_at + days(seconds=1))
+    assert get_calendar().local_date(newer.promises[0].due_at) != promised_day, "new promises skip the closing day"
