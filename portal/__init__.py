@@ -67,17 +67,16 @@ def select_locale() -> str:
 
 
 def _organisation_language(languages) -> str | None:
-    """The organisation's default language. The row is cached on `g` for the request and every page
-    needs it anyway (the help in the footer), so this costs at most the one query the page makes."""
+    """The organisation's default language, from the settings every page shows (no query of its own)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .services.organisation import get_organisation
+    from .services.organisation import organisation_snapshot
 
     from .extensions import db
 
     try:
         with db.session.no_autoflush:  # the locale may be asked for halfway through a change
-            language = get_organisation().default_language
+            language = organisation_snapshot().default_language
     except SQLAlchemyError:  # the error page for an unreachable database still renders
         return None
     return language if language in languages else None

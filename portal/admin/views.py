@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import AuditEvent, Category, PromiseTimeline, utcnow
 from ..services import promise_editor as editor
 from ..services import timelines
-from ..services.organisation import get_calendar, get_organisation
+from ..services.organisation import get_calendar, get_organisation, organisation_snapshot
 from . import bp
 from .forms import TimelineForm
 
@@ -164,7 +164,7 @@ def opening_hours_words() -> list[str]:
         return gettext("%(hours)s:%(minutes)s", hours=int(hours), minutes=minutes)
 
     words = []
-    for first, last, opens, closes in opening_groups(get_calendar().opening_hours):
+    for first, last, opens, closes in opening_groups(organisation_snapshot().calendar.opening_hours):
         if first == last:
             words.append(gettext("%(day)s, %(opens)s to %(closes)s", day=names[first],
                                  opens=clock(opens), closes=clock(closes)))

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Category, Complaint, Draft, Event, Grant, Message, StatusLink, utcnow
+from ..models import Category, Complaint, Draft, Event, Message, StatusLink, utcnow
 from . import timelines
 from .calendar import BusinessCalendar
 from .outbox import public_url, queue_mail
@@ -78,13 +78,12 @@ def add_status_link(complaint: Complaint) -> str:
 def complaint_for_token(token: str) -> Complaint | None:
     if not token or len(token) > 100:
         return None
-    # Everything the status page shows, in one query per kind of row (instead of a lazy load each).
+    # The complaint with its owner and category in one query. Its lists (promises, messages, ...)
+    # load when the page reads them: for one complaint a lazy load costs less than `selectinload`.
     return db.session.scalar(
         select(Complaint).join(StatusLink, StatusLink.complaint_id == Complaint.id)
         .where(StatusLink.token_hash == hash_token(token))
-        .options(joinedload(Complaint.owner), joinedload(Complaint.category), selectinload(Complaint.promises),
-                 selectinload(Complaint.messages).joinedload(Message.user), selectinload(Complaint.events),
-                 selectinload(Complaint.grants).joinedload(Grant.granted_by)))
+        .options(joinedload(Complaint.owner), joinedload(Complaint.category)))
 
 
 def status_url(token: str) -> str:
@@ -164,7 +163,6 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
         timelines.snapshot_promises(complaint, timeline, now, calendar)
     record_event(complaint, "filed", channel=channel)
     token = add_status_link(complaint)
-    db.session.flush()
     queue_mail("filed", complaint.email, complaint.language,
                lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
                complaint, status_url=status_url(token))

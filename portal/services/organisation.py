@@ -44,21 +44,19 @@ def get_organisation() -> Organisation:
 
 
 def get_calendar() -> BusinessCalendar:
-    """The calendar as it is in the database now: for anything that makes or moves a promise."""
-    if has_app_context() and "calendar" in g:
-        return g.calendar
-    calendar = BusinessCalendar.for_organisation(get_organisation())
-    if has_app_context():
-        g.calendar = calendar
-    return calendar
+    """The organisation's business calendar (from the settings snapshot below)."""
+    if not has_app_context():
+        return BusinessCalendar.for_organisation(get_organisation())
+    return organisation_snapshot().calendar
 
 
 def organisation_snapshot() -> SimpleNamespace:
-    """A read-only copy of the organisation's settings (with `.calendar`), for showing pages.
+    """A read-only copy of the organisation's settings, with its business calendar as `.calendar`.
 
-    Every page shows the organisation's name and contact channels, and dates in its time zone;
-    reading them from a copy kept for a few seconds spares each page a query and a transaction.
-    Anything that makes or moves a promise uses `get_calendar()`, fresh from the database.
+    Every page shows the organisation's name and contact channels and dates in its time zone, and
+    every filing needs the calendar: a copy kept for a few seconds spares each of them a query (and
+    the calendar its work). A change made in this process empties it at once; other app servers
+    see a change within SNAPSHOT_SECONDS (docs/deploy.md).
     """
     cache = current_app.extensions.setdefault("gehoord.organisation", {})
     snapshot = cache.get("snapshot")
@@ -79,8 +77,12 @@ def forget_organisation_snapshot(app=None) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _note_organisation_change(session, _flush_context) -> None:
+    # Emptied at the flush (the same request then reads its own change) and again at the commit
+    # (another request may have filled it in between, from the row as it was before).
     if any(isinstance(obj, (Organisation, ClosingDay)) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["organisation_changed"] = True
+        if has_app_context():
+            forget_organisation_snapshot()
 
 
 @event.listens_for(Session, "after_commit")
