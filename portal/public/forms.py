@@ -69,6 +69,16 @@ class WishForm(FlaskForm):
         _l("If something else: what would you like us to do? (optional)"), filters=[clean_text],
         validators=[LengthBetween(0, 2000, "", _l("What you would like must be 2,000 characters or less"))])
 
+    def validate(self, extra_validators=None):
+        # The amount belongs to "compensation" and the words to "something else". When another
+        # choice is made they are left-overs from before (the page keeps what was typed): forget them.
+        if self.wish.data in dict(WISH_CHOICES):
+            if self.wish.data != "compensation":
+                self.amount.data = ""
+            if self.wish.data != "other":
+                self.wish_other.data = ""
+        return super().validate(extra_validators)
+
     def validate_wish_other(self, field):
         if self.wish.data == "other" and not field.data:
             raise ValidationError(_l("Tell us what you would like us to do"))

@@ -148,3 +148,38 @@ def test_a_compliment_uses_the_same_door_with_a_shorter_flow(client):
     text = text_of(soup(client.get(response.headers["Location"])))
     assert "Wij hebben uw bericht ontvangen" in text
     assert "doorgegeven" in text
+
+
+def test_an_answer_for_another_wish_is_forgotten_when_the_wish_changes(client):
+    """Going back from 'something else' (with words and an amount) to 'fix it' leaves neither behind."""
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "other", "wish_other": "Bel me op", "amount": "40"})
+    # The page keeps what was typed, so the browser sends it again with the new choice.
+    page = soup(client.get("/complaint/wish"))
+    assert page.find("textarea", {"name": "wish_other"}).get_text() == "Bel me op"
+    client.post("/complaint/wish", data={"wish": "fix", "wish_other": "Bel me op", "amount": "40"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    check = soup(client.get("/complaint/check"))
+    text = text_of(check)
+    assert "Het herstellen of opnieuw doen" in text
+    assert "Bel me op" not in text and "40" not in text
+    key = check.find("input", {"name": "draft"})["value"]
+    client.post("/complaint/check", data={"draft": key})
+    complaint = db.session.scalar(select(Complaint))
+    assert (complaint.wish, complaint.wish_other, complaint.wish_amount_cents) == ("fix", None, None)
+
+
+def test_an_amount_is_kept_only_for_compensation_and_words_only_for_something_else(client):
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "compensation", "amount": "25", "wish_other": "Bel me op"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    text = text_of(soup(client.get("/complaint/check")))
+    assert "€ 25,00" in text and "Bel me op" not in text
+
+
+def test_an_amount_that_belongs_to_no_chosen_wish_gets_no_error(client):
+    """The amount is only asked for compensation: a left-over word in it must not block 'fix it'."""
+    response = client.post("/complaint/wish", data={"wish": "fix", "amount": "twenty"})
+    assert response.status_code == 302
