@@ -37,6 +37,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Check every limit of a page, also after one is broken, so the 429 page can tell when all of
+    # them (the hour's and the day's) have room again.
+    RATELIMIT_FAIL_ON_FIRST_BREACH = False
     FILING_LIMIT = os.environ.get("FILING_LIMIT", "20 per hour;240 per day")
     FIND_LIMIT = os.environ.get("FIND_LIMIT", "10 per hour;50 per day")
     MAX_OPEN_PER_EMAIL = int(os.environ.get("MAX_OPEN_PER_EMAIL", "10"))  # open complaints per address

@@ -144,13 +144,41 @@ def csrf_app_config(app_config):
     return app_config
 
 
-def test_a_forged_form_gets_a_polite_answer_and_changes_nothing(csrf_app_config, app, client):
-    response = client.post("/complaint/what-happened", data={"story": STORY}, headers=EN)
+REFUSED = "We could not take this form, so nothing has changed yet."
+
+
+def test_a_forged_form_shows_the_question_again_with_what_was_typed(csrf_app_config, app, client):
+    response = client.post("/complaint/what-happened", headers=EN,
+                           data={"story": STORY, "happened_when": "yesterday", "csrf_token": "forged"})
+    assert response.status_code == 400
+    page = soup(response)
+    text = text_of(page)
+    assert REFUSED in text and "What you typed is still here: check it and send it again." in text
+    assert "limited time" not in text, "no time limit applies: the page does not claim one"
+    assert "Traceback" not in text and "CSRF" not in text
+    assert page.find("textarea", {"name": "story"}).get_text() == STORY
+    assert page.find("input", {"name": "happened_when"})["value"] == "yesterday"
+    assert db.session.scalar(select(func.count(Draft.key))) == 0
+    # The page carries a fresh token: sending it again works.
+    token = page.find("input", {"name": "csrf_token"})["value"]
+    again = client.post("/complaint/what-happened", data={"story": STORY, "csrf_token": token})
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Draft.key))) == 1
+
+
+def test_a_forged_form_in_dutch_says_so_in_dutch(csrf_app_config, app, client):
+    response = client.post("/complaint/what-happened", data={"story": STORY})
+    assert response.status_code == 400
+    assert "Wij konden dit formulier niet aannemen" in text_of(soup(response))
+
+
+def test_a_form_refused_without_a_page_to_show_again_still_keeps_what_was_typed(csrf_app_config, app, client):
+    """Check answers with no draft in the session: no page to show again, so the words are shown."""
+    response = client.post("/complaint/check", data={"draft": "x"}, headers=EN)
     assert response.status_code == 400
     text = text_of(soup(response))
-    assert "This form was open too long" in text
-    assert "Traceback" not in text and "CSRF" not in text
-    assert db.session.scalar(select(func.count(Draft.key))) == 0
+    assert "We could not take this form" in text and "Nothing has changed yet." in text
+    assert "limited time" not in text
 
 
 def test_with_the_token_from_the_page_the_form_works(csrf_app_config, app, client):
@@ -180,6 +208,50 @@ def test_filing_is_rate_limited_with_a_polite_page(limited_app_config, app, clie
     assert "U heeft veel verstuurd in korte tijd" in text
     assert db.session.scalar(select(func.count(Complaint.id))) == 2
     assert db.session.scalar(select(func.count(Draft.key))) >= 3, "the last answers are kept, not lost"
+
+
+def shown_moments(seconds_from_now: float, language: str) -> set[str]:
+    """How the 429 page writes a moment about this far ahead (it rounds up to a whole minute)."""
+    from datetime import datetime, timedelta, timezone
+
+    from babel.dates import format_datetime
+
+    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds_from_now)
+    return {format_datetime(moment + timedelta(minutes=extra), "EEEE d MMMM y, HH:mm",
+                            tzinfo="Europe/Amsterdam", locale=language) for extra in (-1, 0, 1, 2)}
+
+
+def test_the_limit_page_says_when_you_can_send_again_within_the_hour(limited_app_config, app, client):
+    data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
+    for _ in range(2):
+        client.post("/find", data=data, headers=EN)
+    response = client.post("/find", data=data, headers=EN)
+    assert response.status_code == 429
+    text = text_of(soup(response))
+    assert "You can send it again from" in text
+    assert any(moment in text for moment in shown_moments(3600, "en")), text
+
+
+def test_the_limit_page_tells_the_day_when_the_day_limit_applies(limited_app_config, app, client):
+    app.config["FIND_LIMIT"] = "10 per hour;2 per day"
+    data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
+    for _ in range(2):
+        client.post("/find", data=data)
+    response = client.post("/find", data=data)
+    assert response.status_code == 429
+    text = text_of(soup(response))
+    assert "over een uur" not in text.lower() and "in an hour" not in text.lower()
+    assert "U kunt het opnieuw versturen vanaf" in text
+    assert any(moment in text for moment in shown_moments(24 * 3600, "nl")), text
+
+
+def test_when_hour_and_day_are_both_used_up_the_later_moment_is_told(limited_app_config, app, client):
+    app.config["FIND_LIMIT"] = "2 per hour;2 per day"
+    data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
+    for _ in range(2):
+        client.post("/find", data=data, headers=EN)
+    text = text_of(soup(client.post("/find", data=data, headers=EN)))
+    assert any(moment in text for moment in shown_moments(24 * 3600, "en")), text
 
 
 def test_find_my_complaint_is_rate_limited(limited_app_config, app, client):

@@ -201,3 +201,18 @@ def test_each_complaint_has_its_own_link(client, create_complaint):
     assert "broken lamp" not in status_text(client, first_token)
     assert "late parcel" not in status_text(client, second_token)
     assert db.session.scalar(select(func.count(Complaint.id))) == 2
+
+
+def test_a_forged_status_page_message_shows_the_page_again_with_the_message_kept(app, client, create_complaint):
+    _complaint, token = create_complaint()
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(f"/s/{token}", data={"body": "My receipt number is 4411.", "csrf_token": "forged"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    page = soup(response)
+    text = text_of(page)
+    assert "We could not take this form, so nothing has changed yet." in text
+    assert "limited time" not in text
+    assert page.find("textarea", {"name": "body"}).get_text() == "My receipt number is 4411."
+    assert "What we promised you" in text, "the whole status page, not a dead end"
+    assert db.session.scalar(select(func.count(Message.id))) == 0
