@@ -33,7 +33,8 @@ class Config:
     MAIL_GIVE_UP_AFTER_HOURS = int(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", 7 * 24))
 
     # Public base URL for links in mail sent from a worker (no request to read it from).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Production has no default: a mail with a link to 127.0.0.1 reaches no customer.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -55,6 +56,7 @@ class DevelopmentConfig(Config):
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")  # see DEVELOPMENT_SECRETS
     SHOW_DEV_OUTBOX = True
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # `make run`
 
 
 class TestingConfig(Config):
@@ -67,6 +69,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
     SERVER_NAME = None
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ProductionConfig(Config):
