@@ -43,6 +43,9 @@ class Config:
     RATELIMIT_FAIL_ON_FIRST_BREACH = False
     FILING_LIMIT = os.environ.get("FILING_LIMIT", "20 per hour;240 per day")
     FIND_LIMIT = os.environ.get("FIND_LIMIT", "10 per hour;50 per day")
+    # Answers on the question pages, per address: each can start a draft. Generous: one complaint
+    # takes 4 answers, and a few more when an answer needs fixing.
+    QUESTION_LIMIT = os.environ.get("QUESTION_LIMIT", "120 per hour")
     MAX_OPEN_PER_EMAIL = int(os.environ.get("MAX_OPEN_PER_EMAIL", "10"))  # open complaints per address
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # load balancers in front (for the client IP)
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")  # failed attempts only

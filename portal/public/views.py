@@ -141,6 +141,7 @@ def improvements():
 
 
 @bp.route("/<flow_name>/<slug>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUESTION_LIMIT"], methods=["POST"])
 def question(flow_name, slug):
     flow = _flow(flow_name)
     step = flow.step(slug)

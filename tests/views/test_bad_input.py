@@ -254,6 +254,26 @@ def test_when_hour_and_day_are_both_used_up_the_later_moment_is_told(limited_app
     assert any(moment in text for moment in shown_moments(24 * 3600, "en")), text
 
 
+def test_answers_on_question_pages_are_rate_limited_so_drafts_cannot_pile_up(limited_app_config, app, client):
+    app.config["QUESTION_LIMIT"] = "3 per hour"
+    for _ in range(3):
+        client.delete_cookie("session")  # a visitor without a session: every answer starts a draft
+        assert client.post("/complaint/what-happened", data={"story": STORY}).status_code == 302
+    client.delete_cookie("session")
+    response = client.post("/compliment/message", data={"signal_kind": "compliment", "story": STORY}, headers=EN)
+    assert response.status_code == 429
+    assert "You have sent a lot in a short time" in text_of(soup(response))
+    assert db.session.scalar(select(func.count(Draft.key))) == 3
+    assert client.get("/complaint/what-happened").status_code == 200, "reading a question is not limited"
+
+
+def test_the_question_limit_is_generous_by_default(app):
+    from limits import parse_many
+
+    hourly = [item for item in parse_many(app.config["QUESTION_LIMIT"]) if item.GRANULARITY.name == "hour"]
+    assert hourly and hourly[0].amount >= 100, "a few complaints an hour with some corrections fit easily"
+
+
 def test_find_my_complaint_is_rate_limited(limited_app_config, app, client):
     data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
     assert [client.post("/find", data=data).status_code for _ in range(3)] == [302, 302, 429]
