@@ -226,6 +226,11 @@ def ask_for_manager(complaint: Complaint, reason: str, calendar: BusinessCalenda
     db.session.flush()
 
 
+def manager_due(complaint: Complaint, calendar: BusinessCalendar, now: datetime | None = None) -> datetime:
+    """The date a manager contacts the customer by, when they ask now (shown before they ask)."""
+    return timelines.due_for(complaint, timelines.MANAGER_STEP, now or utcnow(), calendar)
+
+
 def resend_status_link(reference: str, email: str) -> bool:
     """Mail a fresh status link when reference and address belong together. The caller shows the
     same answer either way, so nobody learns which complaints exist."""

@@ -102,15 +102,21 @@ def handling_started(complaint: Complaint, step: dict, now: datetime) -> datetim
     return max(reopened) if reopened else (complaint.created_at or now)
 
 
-def add_promise(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar,
-                max_weeks: int | None = None) -> Promise:
-    """One extra dated promise on a complaint, from a step such as MANAGER_STEP; never later than
-    the longest handling time."""
+def due_for(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar,
+            max_weeks: int | None = None) -> datetime:
+    """When an extra step made now is due: its offset, capped at the longest handling time."""
     due_at = calendar.add(now, step["offset_amount"], step["offset_unit"])
     limit = handling_limit(handling_started(complaint, step, now), calendar, max_weeks)
     if due_at > limit > now:  # when the limit is already past, a date in the past would be no promise
         due_at = limit
-    promise = promise_from_step(step, due_at, len(complaint.promises) + 1)
+    return due_at
+
+
+def add_promise(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar,
+                max_weeks: int | None = None) -> Promise:
+    """One extra dated promise on a complaint, from a step such as MANAGER_STEP; never later than
+    the longest handling time."""
+    promise = promise_from_step(step, due_for(complaint, step, now, calendar, max_weeks), len(complaint.promises) + 1)
     complaint.promises.append(promise)
     return promise
 
