@@ -147,3 +147,34 @@ def test_the_session_cookie_is_secure_in_production(monkeypatch, tmp_path):
     assert cookie.secure and cookie.http_only and cookie.same_site == "Lax"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_demo_command_loads_once_and_prints_where_to_start(tmp_path):
+    """`make run` calls `flask portal demo`: the first time it loads, after that it changes nothing."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import Category, User
+    from portal.services.demo import AGENTS
+
+    app = create_app({"GEHOORD_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.sqlite'}",
+                      "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
+    with app.app_context():
+        db.create_all()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["portal", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded." in first.output
+    assert "http://127.0.0.1:5000/" in first.output and "http://127.0.0.1:5000/dev/outbox" in first.output
+    for agent in AGENTS:
+        assert agent["email"] in first.output and agent["password"] in first.output
+    with app.app_context():
+        counts = (db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Category.id))))
+    assert counts[0] == len(AGENTS) and counts[1] > 0
+    second = runner.invoke(args=["portal", "demo"])
+    assert second.exit_code == 0 and "Demo data was already there." in second.output
+    assert "http://127.0.0.1:5000/" in second.output, "the addresses are printed every start"
+    with app.app_context():
+        assert (db.session.scalar(select(func.count(User.id))),
+                db.session.scalar(select(func.count(Category.id)))) == counts, "nothing loaded twice"
+        db.engine.dispose()

@@ -343,3 +343,55 @@ def test_a_database_that_is_briefly_gone_loses_nothing_typed(app, client, monkey
     assert "The portal is busy for a moment" in text_of(page)
     assert "My <b>parcel</b> never came, third time now." in text_of(page), "shown as text, to copy"
     assert db.session.scalar(select(func.count(Draft.key))) == 0, "nothing half-written"
+
+
+def public_posts(client, create_complaint):
+    """Every form a customer sends, with what it would change if it were taken."""
+    complaint, token = create_complaint()
+    walk_complaint_flow_to_check(client)
+    key = soup(client.get("/complaint/check")).find("input", {"name": "draft"})["value"]
+    return complaint, {
+        "check": ("/complaint/check", {"draft": key}),
+        "status message": (f"/s/{token}", {"body": "My receipt number is 4411."}),
+        "contact": (f"/s/{token}/contact", {"name": "Fatima", "email": "new@example.com",
+                                            "contact_by": "email", "language": "en"}),
+        "withdraw": (f"/s/{token}/withdraw", {}),
+        "manager": (f"/s/{token}/manager", {"reason": "Nobody called me back."}),
+        "find": ("/find", {"reference": complaint.reference, "email": "fatima@example.com"}),
+    }
+
+
+def walk_complaint_flow_to_check(client):
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "listen"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com",
+                                            "contact_by": "email", "language": "nl"})
+
+
+@pytest.mark.parametrize("form", ["check", "status message", "contact", "withdraw", "manager", "find"])
+def test_every_public_form_refuses_a_forged_token_politely_and_changes_nothing(app, client, create_complaint, form):
+    from portal.models import Event, Message, OutboxMail, StatusLink
+
+    complaint, posts = public_posts(client, create_complaint)
+    url, data = posts[form]
+    before = (db.session.scalar(select(func.count(Complaint.id))), db.session.scalar(select(func.count(Event.id))),
+              db.session.scalar(select(func.count(Message.id))), db.session.scalar(select(func.count(OutboxMail.id))),
+              db.session.scalar(select(func.count(StatusLink.id))))
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(url, data={**data, "csrf_token": "forged"}, headers=EN)
+    assert response.status_code == 400, form
+    page = soup(response)
+    text = text_of(page)
+    assert "We could not take this form" in text, text
+    assert "CSRF" not in text and "Traceback" not in text and "limited time" not in text
+    for value in data.values():
+        if value and form != "check":
+            assert value in str(page), f"{form}: what was typed ({value!r}) is still on the page"
+    db.session.expire_all()
+    after = (db.session.scalar(select(func.count(Complaint.id))), db.session.scalar(select(func.count(Event.id))),
+             db.session.scalar(select(func.count(Message.id))), db.session.scalar(select(func.count(OutboxMail.id))),
+             db.session.scalar(select(func.count(StatusLink.id))))
+    assert after == before, f"{form}: nothing written"
+    complaint = db.session.get(Complaint, complaint.id)
+    assert (complaint.status, complaint.email, complaint.escalated_at) == ("received", "fatima@example.com", None)
