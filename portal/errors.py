@@ -38,6 +38,10 @@ def register(app: Flask) -> None:
             except HTTPException as error:  # an unknown status link, a rate limit: their own page
                 session_flashes_clear()
                 return app.handle_http_exception(error)
+            except Exception:  # the page itself fails (the database is away): the words below
+                app.logger.exception("could not show the page again after a refused form")
+                session_flashes_clear()
+                return page("errors/form_expired.html", 400, typed=typed_values())
             if response.status_code == 200:
                 db.session.rollback()
                 response.status_code = 400
