@@ -31,6 +31,10 @@ def create_app(config: dict | str | None = None) -> Flask:
                                      or len(app.config["SECRET_KEY"]) < 24):
         raise RuntimeError("SECRET_KEY is a development key or shorter than 24 characters. "
                            "Set a long random one, for instance: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    if env_name == "production" and not str(app.config.get("PUBLIC_BASE_URL") or "").startswith(("https://", "http://")):
+        raise RuntimeError("PUBLIC_BASE_URL is not set, or does not start with https://. Set it to the address customers use, for instance "
+                           "https://klachten.example.nl: every link in a mail (sent by the worker, without a "
+                           "request to read the address from) is built on it.")
 
     if app.config.get("PROXY_HOPS"):  # behind a load balancer: trust that many X-Forwarded-* hops
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -33,12 +33,19 @@ class Config:
     MAIL_GIVE_UP_AFTER_HOURS = int(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", 7 * 24))
 
     # Public base URL for links in mail sent from a worker (no request to read it from).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Production has no default: a mail with a link to 127.0.0.1 reaches no customer.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Check every limit of a page, also after one is broken, so the 429 page can tell when all of
+    # them (the hour's and the day's) have room again.
+    RATELIMIT_FAIL_ON_FIRST_BREACH = False
     FILING_LIMIT = os.environ.get("FILING_LIMIT", "20 per hour;240 per day")
     FIND_LIMIT = os.environ.get("FIND_LIMIT", "10 per hour;50 per day")
+    # Answers on the question pages, per address: each can start a draft. Generous: one complaint
+    # takes 4 answers, and a few more when an answer needs fixing.
+    QUESTION_LIMIT = os.environ.get("QUESTION_LIMIT", "120 per hour")
     MAX_OPEN_PER_EMAIL = int(os.environ.get("MAX_OPEN_PER_EMAIL", "10"))  # open complaints per address
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # load balancers in front (for the client IP)
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")  # failed attempts only
@@ -52,6 +59,7 @@ class DevelopmentConfig(Config):
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")  # see DEVELOPMENT_SECRETS
     SHOW_DEV_OUTBOX = True
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # `make run`
 
 
 class TestingConfig(Config):
@@ -64,6 +72,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
     SERVER_NAME = None
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ProductionConfig(Config):

@@ -81,14 +81,32 @@ def catalogue_texts() -> list[Shipped]:
     return shipped
 
 
-def promise_texts() -> list[Shipped]:
-    from portal.services.timelines import DEFAULT_STEPS, MANAGER_STEP
+def is_step(value) -> bool:
+    return isinstance(value, dict) and {"key", "label_nl", "label_en"} <= set(value)
 
-    steps = [(kind, step) for kind, kind_steps in DEFAULT_STEPS.items() for step in kind_steps]
-    steps.append(("manager", MANAGER_STEP))
-    return [Shipped(f"portal/services/timelines.py {kind}/{step['key']} {field}_{language}",
+
+def built_in_steps() -> list[tuple[str, dict]]:
+    """Every promise step portal/services/timelines.py ships, found by shape, not by name: the
+    seeded timelines, and the steps added later (manager, decision, new proposal, reopening, …)."""
+    from portal.services import timelines
+
+    found = []
+    for name, value in vars(timelines).items():
+        if is_step(value):
+            found.append((name, value))
+        elif isinstance(value, (list, tuple)):
+            found += [(name, step) for step in value if is_step(step)]
+        elif isinstance(value, dict):
+            found += [(f"{name}[{kind}]", step) for kind, steps in value.items()
+                      if isinstance(steps, (list, tuple)) for step in steps if is_step(step)]
+    return found
+
+
+def promise_texts() -> list[Shipped]:
+    return [Shipped(f"portal/services/timelines.py {name}/{step['key']} {field}_{language}",
                     language, step[f"{field}_{language}"], promise=True)
-            for kind, step in steps for field in ("label", "explanation") for language in ("nl", "en")]
+            for name, step in built_in_steps() for field in ("label", "explanation")
+            for language in ("nl", "en") if step.get(f"{field}_{language}")]
 
 
 def category_texts() -> list[Shipped]:
@@ -154,6 +172,19 @@ def test_default_promise_texts_pass_the_lint_as_promises():
     texts = promise_texts()
     assert len(texts) >= 5 * 4, "3 complaint steps, 1 compliment, 1 suggestion, the manager step"
     assert_all_plain(texts)
+
+
+def test_the_promise_lint_sees_every_built_in_step():
+    """A step added beside MANAGER_STEP (a decision, a new proposal, reopening) is linted too."""
+    from portal.services import timelines
+
+    seen = {id(step) for _name, step in built_in_steps()}
+    expected = [timelines.MANAGER_STEP, timelines.DECISION_STEP, timelines.NEW_PROPOSAL_STEP,
+                *timelines.REOPEN_STEPS, *(s for steps in timelines.DEFAULT_STEPS.values() for s in steps)]
+    assert all(id(step) in seen for step in expected)
+    labels = {text.text for text in promise_texts()}
+    for step in expected:
+        assert step["label_nl"] in labels and step["label_en"] in labels, step["key"]
 
 
 def test_demo_category_texts_pass_the_lint():

@@ -8,6 +8,8 @@ from portal import create_app
 from portal.config import ROOT
 from tests.conftest import soup, text_of
 
+PUBLIC = "https://klachten.example.nl"
+
 
 def test_the_app_uses_the_top_level_folders(app):
     assert Path(app.template_folder) == ROOT / "templates"
@@ -41,7 +43,8 @@ def test_the_development_outbox_does_not_exist_in_production(monkeypatch):
     from portal import config
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
-    app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "PUBLIC_BASE_URL": PUBLIC})
     assert "dev.outbox" not in app.view_functions
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
@@ -60,7 +63,8 @@ def test_production_refuses_a_development_or_short_secret_key(monkeypatch):
     for key in ("development-only-secret", "short"):
         monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
         try:
-            create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+            create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                        "PUBLIC_BASE_URL": PUBLIC})
         except RuntimeError as error:
             assert "SECRET_KEY" in str(error)
         else:
@@ -72,7 +76,8 @@ def test_production_sends_hsts_and_agent_pages_are_never_cached(monkeypatch, tmp
     from portal.extensions import db
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
-    app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                      "PUBLIC_BASE_URL": PUBLIC})
     with app.app_context():
         db.create_all()
         from portal.services.demo import load_demo
@@ -84,4 +89,92 @@ def test_production_sends_hsts_and_agent_pages_are_never_cached(monkeypatch, tmp
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert "no-store" in client.get("/agent/login").headers["Cache-Control"]
     with app.app_context():
+        db.engine.dispose()
+
+
+def test_production_refuses_to_start_without_a_public_address(monkeypatch):
+    """Mail from the worker has no request to take the address from: without it, links go to 127.0.0.1."""
+    from portal import config
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
+    monkeypatch.setattr(config.ProductionConfig, "PUBLIC_BASE_URL", None)
+    for settings in ({}, {"PUBLIC_BASE_URL": ""}, {"PUBLIC_BASE_URL": "klachten.example.nl"}):
+        try:
+            create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
+        except RuntimeError as error:
+            assert "PUBLIC_BASE_URL" in str(error) and "https://" in str(error)
+        else:
+            raise AssertionError(f"started without a public address: {settings}")
+
+
+def test_production_reads_the_public_address_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
+    monkeypatch.setenv("PUBLIC_BASE_URL", PUBLIC)
+    result = subprocess.run(
+        [sys.executable, "-c", "from portal import create_app; "
+         "print(create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}).config['PUBLIC_BASE_URL'])"],
+        cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ, GEHOORD_ENV="production"),
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == PUBLIC
+
+
+def test_the_demo_keeps_its_local_address_without_settings(monkeypatch):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    result = subprocess.run(
+        [sys.executable, "-c", "from portal import create_app; "
+         "print(create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}).config['PUBLIC_BASE_URL'])"],
+        cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ, GEHOORD_ENV="development"),
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:5000", "`make run` prints working links"
+
+
+def test_the_session_cookie_is_secure_in_production(monkeypatch, tmp_path):
+    """Over HTTPS only: the cookie holds the customer's draft and the form tokens."""
+    from portal import config
+    from portal.extensions import db
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
+    app = create_app({"GEHOORD_ENV": "production", "PUBLIC_BASE_URL": PUBLIC,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    client.get("/complaint/what-happened", base_url="https://klachten.example.nl")
+    cookie = client.get_cookie("session", domain="klachten.example.nl")
+    assert cookie is not None, "the question page sets a session (for its form token)"
+    assert cookie.secure and cookie.http_only and cookie.same_site == "Lax"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_demo_command_loads_once_and_prints_where_to_start(tmp_path):
+    """`make run` calls `flask portal demo`: the first time it loads, after that it changes nothing."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import Category, User
+    from portal.services.demo import AGENTS
+
+    app = create_app({"GEHOORD_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.sqlite'}",
+                      "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
+    with app.app_context():
+        db.create_all()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["portal", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded." in first.output
+    assert "http://127.0.0.1:5000/" in first.output and "http://127.0.0.1:5000/dev/outbox" in first.output
+    for agent in AGENTS:
+        assert agent["email"] in first.output and agent["password"] in first.output
+    with app.app_context():
+        counts = (db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Category.id))))
+    assert counts[0] == len(AGENTS) and counts[1] > 0
+    second = runner.invoke(args=["portal", "demo"])
+    assert second.exit_code == 0 and "Demo data was already there." in second.output
+    assert "http://127.0.0.1:5000/" in second.output, "the addresses are printed every start"
+    with app.app_context():
+        assert (db.session.scalar(select(func.count(User.id))),
+                db.session.scalar(select(func.count(Category.id)))) == counts, "nothing loaded twice"
         db.engine.dispose()

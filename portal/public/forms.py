@@ -21,12 +21,25 @@ class HoneypotMixin:
             raise ValidationError(_l("Leave the field 'Website' empty"))
 
 
+class Form(FlaskForm):
+    """A customer's form. A refused CSRF token is told once, at the top of the page (see
+    portal/errors.py), never as an English field error; the form still counts as not valid."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        token = getattr(self, "csrf_token", None)
+        if token is not None and token.errors:
+            token.errors = []
+            return False
+        return valid
+
+
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 MESSAGE_MAX = 5000
 
 
-class StoryForm(FlaskForm):
+class StoryForm(Form):
     story = TextAreaField(
         _l("What happened?"), filters=[clean_text],
         validators=[Required(_l("Tell us what happened")),
@@ -38,7 +51,7 @@ class StoryForm(FlaskForm):
         validators=[Optional(), LengthBetween(0, 200, "", _l("When it happened must be 200 characters or less"))])
 
 
-class AboutForm(FlaskForm):
+class AboutForm(Form):
     category = RadioField(_l("What is your complaint about?"), choices=[],
                           validators=[Required(_l("Select what your complaint is about"))],
                           validate_choice=False)
@@ -57,7 +70,7 @@ WISH_CHOICES = [
 ]
 
 
-class WishForm(FlaskForm):
+class WishForm(Form):
     wish = RadioField(_l("What would you like us to do?"), choices=choices(WISH_CHOICES),
                       validators=[Required(_l("Select what you would like us to do"))])
     amount = StringField(
@@ -69,6 +82,16 @@ class WishForm(FlaskForm):
         _l("If something else: what would you like us to do? (optional)"), filters=[clean_text],
         validators=[LengthBetween(0, 2000, "", _l("What you would like must be 2,000 characters or less"))])
 
+    def validate(self, extra_validators=None):
+        # The amount belongs to "compensation" and the words to "something else". When another
+        # choice is made they are left-overs from before (the page keeps what was typed): forget them.
+        if self.wish.data in dict(WISH_CHOICES):
+            if self.wish.data != "compensation":
+                self.amount.data = ""
+            if self.wish.data != "other":
+                self.wish_other.data = ""
+        return super().validate(extra_validators)
+
     def validate_wish_other(self, field):
         if self.wish.data == "other" and not field.data:
             raise ValidationError(_l("Tell us what you would like us to do"))
@@ -78,7 +101,7 @@ LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
 CONTACT_CHOICES = [("email", _l("By email")), ("phone", _l("By phone"))]
 
 
-class ContactForm(HoneypotMixin, FlaskForm):
+class ContactForm(HoneypotMixin, Form):
     name = StringField(
         _l("Your name"), filters=[clean_line],
         validators=[Required(_l("Enter your name")),
@@ -106,7 +129,7 @@ class ContactForm(HoneypotMixin, FlaskForm):
 SIGNAL_CHOICES = [("compliment", _l("A compliment")), ("suggestion", _l("An idea or suggestion"))]
 
 
-class SignalForm(FlaskForm):
+class SignalForm(Form):
     signal_kind = RadioField(_l("What would you like to pass on?"), choices=choices(SIGNAL_CHOICES),
                              validators=[Required(_l("Select a compliment or a suggestion"))])
     story = TextAreaField(
@@ -117,30 +140,30 @@ class SignalForm(FlaskForm):
                                   _l("Your message must be 5,000 characters or less"))])
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     """Check your answers: one button. The draft key makes a second click file nothing new."""
 
     draft = HiddenField()
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(
         _l("Add information or reply"), filters=[clean_text],
         validators=[Required(_l("Enter your message")),
                     LengthBetween(0, MESSAGE_MAX, "", _l("Your message must be 5,000 characters or less"))])
 
 
-class ManagerForm(FlaskForm):
+class ManagerForm(Form):
     reason = TextAreaField(
         _l("Why would you like a manager to look at it? (optional)"), filters=[clean_text],
         validators=[LengthBetween(0, 2000, "", _l("Your reason must be 2,000 characters or less"))])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     pass
 
 
-class FindForm(HoneypotMixin, FlaskForm):
+class FindForm(HoneypotMixin, Form):
     reference = StringField(
         _l("Reference"), filters=[clean_line],
         validators=[Required(_l("Enter the reference of your complaint")),
@@ -153,7 +176,7 @@ class FindForm(HoneypotMixin, FlaskForm):
                           granular_message=False, check_deliverability=False)])
 
 
-class AnswerOfferForm(FlaskForm):
+class AnswerOfferForm(Form):
     """The customer's answer to an offer, on the status page."""
 
     answer = RadioField(_l("Does this solve your complaint?"),
@@ -169,14 +192,14 @@ class AnswerOfferForm(FlaskForm):
             raise ValidationError(_l("Tell us what would solve it for you"))
 
 
-class NewDateForm(FlaskForm):
+class NewDateForm(Form):
     answer = RadioField(_l("Is the new date all right?"),
                         choices=choices([("yes", _l("Yes, that is all right")),
                                          ("no", _l("No, keep the date you promised"))]),
                         validators=[Required(_l("Choose yes or no"))])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(
         _l("Why do you want to open it again?"), filters=[clean_text],
         validators=[Required(_l("Tell us in one sentence why")),

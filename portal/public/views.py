@@ -141,6 +141,7 @@ def improvements():
 
 
 @bp.route("/<flow_name>/<slug>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUESTION_LIMIT"], methods=["POST"])
 def question(flow_name, slug):
     flow = _flow(flow_name)
     step = flow.step(slug)
@@ -331,7 +332,8 @@ def status_manager(token):
     if complaint.escalated_at is None and complaint.is_open and form.validate_on_submit():
         service.ask_for_manager(complaint, form.reason.data, get_calendar())
         return redirect(url_for("public.status", token=token) + "#promises")
-    return render_template("public/status_manager.html", complaint=complaint, token=token, form=form)
+    return render_template("public/status_manager.html", complaint=complaint, token=token, form=form,
+                           manager_due=service.manager_due(complaint, get_calendar()))
 
 
 @bp.route("/s/<token>/withdraw", methods=["GET", "POST"])
@@ -377,10 +379,25 @@ def answer_label(field: str, value) -> str:
 @bp.app_template_global()
 def status_words(complaint) -> tuple[str, str]:
     """The headline and the sentence that say where a complaint stands."""
-    from .wording import STATUS_EXPLANATION, STATUS_HEADLINE, kind_group
+    from .wording import CLOSED_WITH_REASON, STATUS_EXPLANATION, STATUS_HEADLINE, kind_group
 
-    return (str(STATUS_HEADLINE[(kind_group(complaint.kind), complaint.status)]),
-            str(STATUS_EXPLANATION[complaint.status]))
+    explanation = (CLOSED_WITH_REASON if complaint.status == "closed" and complaint.close_reason
+                   else STATUS_EXPLANATION[complaint.status])
+    return str(STATUS_HEADLINE[(kind_group(complaint.kind), complaint.status)]), str(explanation)
+
+
+@bp.app_template_global()
+def keep_link_words(complaint) -> str:
+    """'Keep this link to yourself', with the word for what they sent (also in mail)."""
+    from .wording import KEEP_LINK
+
+    return str(KEEP_LINK.get(complaint.kind, KEEP_LINK["complaint"]))
+
+
+@bp.app_template_global()
+def spelled_out(reference: str) -> str:
+    """'KM4T-7XRA' as 'K M 4 T, 7 X R A': a screen reader reads each character, not a word."""
+    return ", ".join(" ".join(part) for part in (reference or "").split("-"))
 
 
 @bp.app_template_global()

@@ -21,8 +21,18 @@ STATUS_EXPLANATION = {
     "in_progress": _l("Your contact person is working on it. Below you see what happens next and by when."),
     "proposal_made": _l("Read our proposal below. You decide if it solves your complaint."),
     "resolved": _l("You told us this solves it. Thank you for letting us put it right."),
-    "closed": _l("We have stopped working on it. Below you see why."),
+    "closed": _l("We have stopped working on it. Do you want to know why? Contact us in one of the ways below."),
     "withdrawn": _l("We no longer work on it. We keep your story, so we can learn from it."),
+}
+
+# Closed with a reason written for the customer: the page shows it under the headline.
+CLOSED_WITH_REASON = _l("We have stopped working on it. Below you see why.")
+
+# Who can read what the link opens, in the word for what they sent.
+KEEP_LINK = {
+    "complaint": _l("Keep this link to yourself: anyone who has it can read your complaint."),
+    "compliment": _l("Keep this link to yourself: anyone who has it can read your compliment."),
+    "suggestion": _l("Keep this link to yourself: anyone who has it can read your idea."),
 }
 
 KIND_NAME = {

@@ -136,6 +136,8 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
         timelines.ensure_default_timelines()
         timeline = timelines.current_timeline(kind, category.id if category else None)
 
+    # An amount only goes with compensation, and own words only with "something else".
+    wish = answers.get("wish") or None
     # No savepoint here: SQLite's driver commits a released savepoint on its own, which would
     # split the filing in two. A free reference is looked up first; the unique constraints stay
     # the last guard, and a lost race on the same draft (a double click) returns the first filing.
@@ -143,8 +145,8 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
         reference=_free_reference(), submission_key=draft.key, kind=kind, channel=channel,
         status="received", category=category, timeline=timeline,
         story=answers["story"], happened_when=answers.get("happened_when") or None,
-        wish=answers.get("wish") or None, wish_amount_cents=answers.get("wish_amount_cents"),
-        wish_other=answers.get("wish_other") or None,
+        wish=wish, wish_amount_cents=answers.get("wish_amount_cents") if wish == "compensation" else None,
+        wish_other=(answers.get("wish_other") or None) if wish == "other" else None,
         name=answers["name"], email=answers["email"], phone=answers.get("phone") or None,
         contact_by=answers.get("contact_by") or "email",
         language=answers.get("language") or "nl", created_at=now, updated_at=now,
@@ -227,6 +229,11 @@ def ask_for_manager(complaint: Complaint, reason: str, calendar: BusinessCalenda
     complaint.attention_at = now
     record_event(complaint, "manager_asked", reason=reason or "")
     db.session.flush()
+
+
+def manager_due(complaint: Complaint, calendar: BusinessCalendar, now: datetime | None = None) -> datetime:
+    """The date a manager contacts the customer by, when they ask now (shown before they ask)."""
+    return timelines.due_for(complaint, timelines.MANAGER_STEP, now or utcnow(), calendar)
 
 
 def resend_status_link(reference: str, email: str) -> bool:

@@ -83,10 +83,40 @@ REOPEN_STEPS = [
 ]
 
 
-def add_promise(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar) -> Promise:
-    """One extra dated promise on a complaint, from a step such as MANAGER_STEP."""
+def handling_limit(start: datetime, calendar: BusinessCalendar, max_weeks: int | None = None) -> datetime:
+    """The latest moment any promise may have: the organisation's longest handling time from `start`
+    (ending at closing time on a working day, as the admin editor counts it)."""
+    if max_weeks is None:
+        from .organisation import DEFAULTS, get_organisation
+
+        max_weeks = get_organisation().max_handling_weeks or DEFAULTS["max_handling_weeks"]
+    return calendar.add_weeks_then_working_day(start, max_weeks)
+
+
+def handling_started(complaint: Complaint, step: dict, now: datetime) -> datetime:
+    """From when the longest handling time counts: the filing, or the last time it was opened again
+    (fresh promises for a reopened complaint start a new handling)."""
+    if step in REOPEN_STEPS:
+        return now
+    reopened = [event.created_at for event in complaint.events if event.kind == "reopened" and event.created_at]
+    return max(reopened) if reopened else (complaint.created_at or now)
+
+
+def due_for(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar,
+            max_weeks: int | None = None) -> datetime:
+    """When an extra step made now is due: its offset, capped at the longest handling time."""
     due_at = calendar.add(now, step["offset_amount"], step["offset_unit"])
-    promise = promise_from_step(step, due_at, len(complaint.promises) + 1)
+    limit = handling_limit(handling_started(complaint, step, now), calendar, max_weeks)
+    if due_at > limit > now:  # when the limit is already past, a date in the past would be no promise
+        due_at = limit
+    return due_at
+
+
+def add_promise(complaint: Complaint, step: dict, now: datetime, calendar: BusinessCalendar,
+                max_weeks: int | None = None) -> Promise:
+    """One extra dated promise on a complaint, from a step such as MANAGER_STEP; never later than
+    the longest handling time."""
+    promise = promise_from_step(step, due_for(complaint, step, now, calendar, max_weeks), len(complaint.promises) + 1)
     complaint.promises.append(promise)
     return promise
 
@@ -157,13 +187,16 @@ def ensure_default_timelines() -> None:
 
 
 def snapshot_promises(complaint: Complaint, timeline: PromiseTimeline, filed_at: datetime,
-                      calendar: BusinessCalendar) -> None:
+                      calendar: BusinessCalendar, max_weeks: int | None = None) -> None:
     """Copy the steps onto the complaint as promises with absolute due moments.
 
-    Later edits of the timeline make a new version, so a promise once made never changes.
+    Later edits of the timeline make a new version, so a promise once made never changes. No
+    promise falls after the longest handling time: many closing days cannot push one past it.
     """
+    limit = handling_limit(filed_at, calendar, max_weeks)
     for planned in plan(timeline.steps, filed_at, calendar):
-        complaint.promises.append(promise_from_step(planned.step, planned.due_at, planned.step.position))
+        complaint.promises.append(
+            promise_from_step(planned.step, min(planned.due_at, limit), planned.step.position))
 
 
 def promise_from_step(step, due_at: datetime, position: int) -> Promise:

@@ -144,13 +144,41 @@ def csrf_app_config(app_config):
     return app_config
 
 
-def test_a_forged_form_gets_a_polite_answer_and_changes_nothing(csrf_app_config, app, client):
-    response = client.post("/complaint/what-happened", data={"story": STORY}, headers=EN)
+REFUSED = "We could not take this form, so nothing has changed yet."
+
+
+def test_a_forged_form_shows_the_question_again_with_what_was_typed(csrf_app_config, app, client):
+    response = client.post("/complaint/what-happened", headers=EN,
+                           data={"story": STORY, "happened_when": "yesterday", "csrf_token": "forged"})
+    assert response.status_code == 400
+    page = soup(response)
+    text = text_of(page)
+    assert REFUSED in text and "What you typed is still here: check it and send it again." in text
+    assert "limited time" not in text, "no time limit applies: the page does not claim one"
+    assert "Traceback" not in text and "CSRF" not in text
+    assert page.find("textarea", {"name": "story"}).get_text() == STORY
+    assert page.find("input", {"name": "happened_when"})["value"] == "yesterday"
+    assert db.session.scalar(select(func.count(Draft.key))) == 0
+    # The page carries a fresh token: sending it again works.
+    token = page.find("input", {"name": "csrf_token"})["value"]
+    again = client.post("/complaint/what-happened", data={"story": STORY, "csrf_token": token})
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Draft.key))) == 1
+
+
+def test_a_forged_form_in_dutch_says_so_in_dutch(csrf_app_config, app, client):
+    response = client.post("/complaint/what-happened", data={"story": STORY})
+    assert response.status_code == 400
+    assert "Wij konden dit formulier niet aannemen" in text_of(soup(response))
+
+
+def test_a_form_refused_without_a_page_to_show_again_still_keeps_what_was_typed(csrf_app_config, app, client):
+    """Check answers with no draft in the session: no page to show again, so the words are shown."""
+    response = client.post("/complaint/check", data={"draft": "x"}, headers=EN)
     assert response.status_code == 400
     text = text_of(soup(response))
-    assert "This form was open too long" in text
-    assert "Traceback" not in text and "CSRF" not in text
-    assert db.session.scalar(select(func.count(Draft.key))) == 0
+    assert "We could not take this form" in text and "Nothing has changed yet." in text
+    assert "limited time" not in text
 
 
 def test_with_the_token_from_the_page_the_form_works(csrf_app_config, app, client):
@@ -180,6 +208,70 @@ def test_filing_is_rate_limited_with_a_polite_page(limited_app_config, app, clie
     assert "U heeft veel verstuurd in korte tijd" in text
     assert db.session.scalar(select(func.count(Complaint.id))) == 2
     assert db.session.scalar(select(func.count(Draft.key))) >= 3, "the last answers are kept, not lost"
+
+
+def shown_moments(seconds_from_now: float, language: str) -> set[str]:
+    """How the 429 page writes a moment about this far ahead (it rounds up to a whole minute)."""
+    from datetime import datetime, timedelta, timezone
+
+    from babel.dates import format_datetime
+
+    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds_from_now)
+    return {format_datetime(moment + timedelta(minutes=extra), "EEEE d MMMM y, HH:mm",
+                            tzinfo="Europe/Amsterdam", locale=language) for extra in (-1, 0, 1, 2)}
+
+
+def test_the_limit_page_says_when_you_can_send_again_within_the_hour(limited_app_config, app, client):
+    data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
+    for _ in range(2):
+        client.post("/find", data=data, headers=EN)
+    response = client.post("/find", data=data, headers=EN)
+    assert response.status_code == 429
+    text = text_of(soup(response))
+    assert "You can send it again from" in text
+    assert any(moment in text for moment in shown_moments(3600, "en")), text
+
+
+def test_the_limit_page_tells_the_day_when_the_day_limit_applies(limited_app_config, app, client):
+    app.config["FIND_LIMIT"] = "10 per hour;2 per day"
+    data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
+    for _ in range(2):
+        client.post("/find", data=data)
+    response = client.post("/find", data=data)
+    assert response.status_code == 429
+    text = text_of(soup(response))
+    assert "over een uur" not in text.lower() and "in an hour" not in text.lower()
+    assert "U kunt het opnieuw versturen vanaf" in text
+    assert any(moment in text for moment in shown_moments(24 * 3600, "nl")), text
+
+
+def test_when_hour_and_day_are_both_used_up_the_later_moment_is_told(limited_app_config, app, client):
+    app.config["FIND_LIMIT"] = "2 per hour;2 per day"
+    data = {"reference": "AAAA-AAAA", "email": "a@example.com"}
+    for _ in range(2):
+        client.post("/find", data=data, headers=EN)
+    text = text_of(soup(client.post("/find", data=data, headers=EN)))
+    assert any(moment in text for moment in shown_moments(24 * 3600, "en")), text
+
+
+def test_answers_on_question_pages_are_rate_limited_so_drafts_cannot_pile_up(limited_app_config, app, client):
+    app.config["QUESTION_LIMIT"] = "3 per hour"
+    for _ in range(3):
+        client.delete_cookie("session")  # a visitor without a session: every answer starts a draft
+        assert client.post("/complaint/what-happened", data={"story": STORY}).status_code == 302
+    client.delete_cookie("session")
+    response = client.post("/compliment/message", data={"signal_kind": "compliment", "story": STORY}, headers=EN)
+    assert response.status_code == 429
+    assert "You have sent a lot in a short time" in text_of(soup(response))
+    assert db.session.scalar(select(func.count(Draft.key))) == 3
+    assert client.get("/complaint/what-happened").status_code == 200, "reading a question is not limited"
+
+
+def test_the_question_limit_is_generous_by_default(app):
+    from limits import parse_many
+
+    hourly = [item for item in parse_many(app.config["QUESTION_LIMIT"]) if item.GRANULARITY.name == "hour"]
+    assert hourly and hourly[0].amount >= 100, "a few complaints an hour with some corrections fit easily"
 
 
 def test_find_my_complaint_is_rate_limited(limited_app_config, app, client):
@@ -251,3 +343,55 @@ def test_a_database_that_is_briefly_gone_loses_nothing_typed(app, client, monkey
     assert "The portal is busy for a moment" in text_of(page)
     assert "My <b>parcel</b> never came, third time now." in text_of(page), "shown as text, to copy"
     assert db.session.scalar(select(func.count(Draft.key))) == 0, "nothing half-written"
+
+
+def public_posts(client, create_complaint):
+    """Every form a customer sends, with what it would change if it were taken."""
+    complaint, token = create_complaint()
+    walk_complaint_flow_to_check(client)
+    key = soup(client.get("/complaint/check")).find("input", {"name": "draft"})["value"]
+    return complaint, {
+        "check": ("/complaint/check", {"draft": key}),
+        "status message": (f"/s/{token}", {"body": "My receipt number is 4411."}),
+        "contact": (f"/s/{token}/contact", {"name": "Fatima", "email": "new@example.com",
+                                            "contact_by": "email", "language": "en"}),
+        "withdraw": (f"/s/{token}/withdraw", {}),
+        "manager": (f"/s/{token}/manager", {"reason": "Nobody called me back."}),
+        "find": ("/find", {"reference": complaint.reference, "email": "fatima@example.com"}),
+    }
+
+
+def walk_complaint_flow_to_check(client):
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "listen"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com",
+                                            "contact_by": "email", "language": "nl"})
+
+
+@pytest.mark.parametrize("form", ["check", "status message", "contact", "withdraw", "manager", "find"])
+def test_every_public_form_refuses_a_forged_token_politely_and_changes_nothing(app, client, create_complaint, form):
+    from portal.models import Event, Message, OutboxMail, StatusLink
+
+    complaint, posts = public_posts(client, create_complaint)
+    url, data = posts[form]
+    before = (db.session.scalar(select(func.count(Complaint.id))), db.session.scalar(select(func.count(Event.id))),
+              db.session.scalar(select(func.count(Message.id))), db.session.scalar(select(func.count(OutboxMail.id))),
+              db.session.scalar(select(func.count(StatusLink.id))))
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(url, data={**data, "csrf_token": "forged"}, headers=EN)
+    assert response.status_code == 400, form
+    page = soup(response)
+    text = text_of(page)
+    assert "We could not take this form" in text, text
+    assert "CSRF" not in text and "Traceback" not in text and "limited time" not in text
+    for value in data.values():
+        if value and form != "check":
+            assert value in str(page), f"{form}: what was typed ({value!r}) is still on the page"
+    db.session.expire_all()
+    after = (db.session.scalar(select(func.count(Complaint.id))), db.session.scalar(select(func.count(Event.id))),
+             db.session.scalar(select(func.count(Message.id))), db.session.scalar(select(func.count(OutboxMail.id))),
+             db.session.scalar(select(func.count(StatusLink.id))))
+    assert after == before, f"{form}: nothing written"
+    complaint = db.session.get(Complaint, complaint.id)
+    assert (complaint.status, complaint.email, complaint.escalated_at) == ("received", "fatima@example.com", None)

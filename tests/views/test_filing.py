@@ -1,8 +1,10 @@
 """Filing a complaint through the question pages, as a customer does, in Dutch and English."""
 import re
 
+import pytest
 from sqlalchemy import func, select
 
+from charter import RIGHTS
 from portal.extensions import db
 from portal.models import Complaint, OutboxMail
 from tests.conftest import soup, text_of
@@ -148,3 +150,145 @@ def test_a_compliment_uses_the_same_door_with_a_shorter_flow(client):
     text = text_of(soup(client.get(response.headers["Location"])))
     assert "Wij hebben uw bericht ontvangen" in text
     assert "doorgegeven" in text
+
+
+def test_an_answer_for_another_wish_is_forgotten_when_the_wish_changes(client):
+    """Going back from 'something else' (with words and an amount) to 'fix it' leaves neither behind."""
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "other", "wish_other": "Bel me op", "amount": "40"})
+    # The page keeps what was typed, so the browser sends it again with the new choice.
+    page = soup(client.get("/complaint/wish"))
+    assert page.find("textarea", {"name": "wish_other"}).get_text() == "Bel me op"
+    client.post("/complaint/wish", data={"wish": "fix", "wish_other": "Bel me op", "amount": "40"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    check = soup(client.get("/complaint/check"))
+    text = text_of(check)
+    assert "Het herstellen of opnieuw doen" in text
+    assert "Bel me op" not in text and "40" not in text
+    key = check.find("input", {"name": "draft"})["value"]
+    client.post("/complaint/check", data={"draft": key})
+    complaint = db.session.scalar(select(Complaint))
+    assert (complaint.wish, complaint.wish_other, complaint.wish_amount_cents) == ("fix", None, None)
+
+
+def test_an_amount_is_kept_only_for_compensation_and_words_only_for_something_else(client):
+    client.post("/complaint/what-happened", data={"story": STORY})
+    client.post("/complaint/about", data={"category": "delivery"})
+    client.post("/complaint/wish", data={"wish": "compensation", "amount": "25", "wish_other": "Bel me op"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    text = text_of(soup(client.get("/complaint/check")))
+    assert "€ 25,00" in text and "Bel me op" not in text
+
+
+def test_an_amount_that_belongs_to_no_chosen_wish_gets_no_error(client):
+    """The amount is only asked for compensation: a left-over word in it must not block 'fix it'."""
+    response = client.post("/complaint/wish", data={"wish": "fix", "amount": "twenty"})
+    assert response.status_code == 302
+
+
+EN = {"Accept-Language": "en"}
+
+
+def test_a_whole_complaint_in_english_gives_english_pages_dates_and_mail(client, app):
+    """The whole flow through the pages in English: every step, check answers, confirmation, mail."""
+    from tests.mail import spelled_out
+
+    client.get("/language/en?next=/")
+    start = text_of(soup(client.get("/")))
+    assert "Make a complaint" in start and "Find my complaint" in start and "Your rights" in start
+    first = soup(client.get("/complaint/what-happened"))
+    assert "Step 1 of 4" in text_of(first) and "You do not have to prove anything." in text_of(first)
+    assert soup(client.get("/complaint/about")).find("a", class_="back-link")["href"] == "/complaint/what-happened"
+    response = walk_complaint_flow(client, language="en")
+    assert response.status_code == 302
+    page = soup(client.get(response.headers["Location"]))
+    assert page.html["lang"] == "en"
+    text = text_of(page)
+    complaint = db.session.scalar(select(Complaint))
+    assert complaint.language == "en" and complaint.reference in text
+    assert "We have received your complaint" in text
+    assert "It is annoying when something goes wrong. Thank you for telling us." in text
+    assert "We have also sent this to fatima@example.com." in text
+    assert len(complaint.promises) == 3
+    for promise in complaint.promises:
+        assert promise.label_en in text
+        assert f"By {spelled_out(promise.due_at, 'en')}" in text, "weekday, date and time, in English"
+    assert re.search(r"By (Monday|Tuesday|Wednesday|Thursday|Friday) \d+ [A-Z][a-z]+ 20\d\d, 17:00", text)
+    assert "Uiterlijk" not in text and "klacht" not in text.lower()
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.language == "en" and mail.subject.startswith("We have received")
+    first_promise = complaint.promises[0]
+    line = f"By {spelled_out(first_promise.due_at, 'en')}: {first_promise.label_en}"
+    assert line in mail.body_text
+    from urllib.parse import urlsplit
+
+    status_path = urlsplit(page.find("p", class_="status-link").find("a")["href"]).path
+    status = text_of(soup(client.get(status_path)))
+    assert "What we promised you" in status and "We have received your complaint" in status
+
+
+@pytest.mark.parametrize("language, heading, texts", [
+    ("nl", "Uw rechten", [right.title["nl"] for right in RIGHTS] + [right.text["nl"] for right in RIGHTS]),
+    ("en", "Your rights", [right.title["en"] for right in RIGHTS] + [right.text["en"] for right in RIGHTS]),
+])
+def test_the_rights_page_shows_all_ten_rights_in_the_language(client, language, heading, texts):
+    page = soup(client.get("/rights", headers={"Accept-Language": language}))
+    assert page.find("h1").get_text(strip=True) == heading
+    items = page.select("ol.rights > li")
+    assert len(items) == 10 == len(RIGHTS)
+    assert [item.find("h2").get_text(" ", strip=True).split(".")[0] for item in items] == [str(n) for n in range(1, 11)]
+    text = text_of(page)
+    for words in texts:
+        assert words in text, words
+    for right in RIGHTS:
+        assert right.in_portal[language] in text
+
+
+def test_the_start_page_says_how_long_it_takes_without_a_soft_word(client):
+    assert "4 korte vragen. Het kost u 5 minuten." in text_of(soup(client.get("/")))
+    assert "ongeveer" not in text_of(soup(client.get("/")))
+    assert "about 5 minutes" not in text_of(soup(client.get("/", headers=EN)))
+
+
+def test_the_reference_is_spelled_out_for_screen_readers(client):
+    response = walk_complaint_flow(client)
+    page = soup(client.get(response.headers["Location"]))
+    reference = db.session.scalar(select(Complaint.reference))
+    visible = page.find(class_="reference")
+    assert visible.get_text(strip=True) == reference and visible["aria-hidden"] == "true"
+    spoken = visible.find_next_sibling(class_="visually-hidden")
+    left, right = reference.split("-")
+    assert spoken.get_text(strip=True) == f"{' '.join(left)}, {' '.join(right)}"
+    assert not page.find(attrs={"aria-label": re.compile(reference[0])}), "no aria-label on plain text"
+
+
+@pytest.mark.parametrize("kind, word_nl, word_en", [("compliment", "compliment", "compliment"),
+                                                    ("suggestion", "idee", "idea")])
+def test_a_compliment_or_idea_is_not_called_a_complaint_next_to_its_link(client, kind, word_nl, word_en):
+    client.post("/compliment/message", data={"signal_kind": kind, "story": "Mo at the desk was very kind to me."})
+    client.post("/compliment/contact", data={"name": "Ans", "email": "ans@example.com", "contact_by": "email", "language": "en"})
+    key = soup(client.get("/compliment/check")).find("input", {"name": "draft"})["value"]
+    response = client.post("/compliment/check", data={"draft": key})
+    text = text_of(soup(client.get(response.headers["Location"])))
+    assert f"Houd deze link voor uzelf: iedereen die hem heeft, kan uw {word_nl} lezen." in text
+    assert "kan uw klacht lezen" not in text
+    mail = db.session.scalar(select(OutboxMail))
+    sentence = f"Keep this link to yourself: anyone who has it can read your {word_en}."
+    assert sentence in mail.body_text and sentence in mail.body_html, "the mail is in the customer's language"
+    assert "read your complaint" not in mail.body_text + mail.body_html
+
+
+def test_find_my_complaint_gives_the_same_answer_whether_or_not_the_pair_matches(client, create_complaint):
+    mine, _token = create_complaint()
+    someone_else, _other = create_complaint(email="other@example.com", story="Another story about a lamp")
+    pages = []
+    for reference in (mine.reference, someone_else.reference, "AAAA-AAAA"):
+        client.delete_cookie("session")
+        response = client.post("/find", data={"reference": reference, "email": "fatima@example.com"}, headers=EN)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/find/sent")
+        pages.append(text_of(soup(client.get("/find/sent", headers=EN))))
+    assert len(set(pages)) == 1, "nothing on the page tells whether the complaint exists"
+    assert "No mail yet? Look in your spam folder." in pages[0]
+    assert "15 minutes" not in pages[0]
+    assert db.session.scalars(select(OutboxMail.kind)).all().count("link") == 1, "only the matching pair gets a mail"

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Complaint, Message, OutboxMail, StatusLink
+from portal.models import Complaint, Message, OutboxMail, Promise, StatusLink
 from tests.conftest import soup, text_of
 
 
@@ -201,3 +201,83 @@ def test_each_complaint_has_its_own_link(client, create_complaint):
     assert "broken lamp" not in status_text(client, first_token)
     assert "late parcel" not in status_text(client, second_token)
     assert db.session.scalar(select(func.count(Complaint.id))) == 2
+
+
+def test_a_forged_status_page_message_shows_the_page_again_with_the_message_kept(app, client, create_complaint):
+    _complaint, token = create_complaint()
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(f"/s/{token}", data={"body": "My receipt number is 4411.", "csrf_token": "forged"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    page = soup(response)
+    text = text_of(page)
+    assert "We could not take this form, so nothing has changed yet." in text
+    assert "limited time" not in text
+    assert page.find("textarea", {"name": "body"}).get_text() == "My receipt number is 4411."
+    assert "What we promised you" in text, "the whole status page, not a dead end"
+    assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_without_a_contact_person_the_page_says_by_when_you_hear_who_it_is(client, create_complaint):
+    from tests.mail import spelled_out
+
+    complaint, token = create_complaint()
+    first = min(complaint.promises, key=lambda p: p.due_at)
+    text = status_text(client, token)
+    assert f"Uiterlijk {spelled_out(first.due_at, 'nl')} hoort u wie dat is." in text
+    assert "zodra iemand" not in text, "no promise without a date"
+    english = status_text(client, token, **{"Accept-Language": "en"})
+    assert f"By {spelled_out(first.due_at, 'en')} you hear who it is." in english
+
+
+def test_the_contact_person_date_is_the_first_promise_still_open(client, create_complaint):
+    from tests.mail import spelled_out
+
+    complaint, token = create_complaint()
+    first, second = sorted(complaint.promises, key=lambda p: p.due_at)[:2]
+    first.state = "missed"
+    db.session.commit()
+    text = status_text(client, token, **{"Accept-Language": "en"})
+    assert f"By {spelled_out(second.due_at, 'en')} you hear who it is." in text
+
+
+def test_the_manager_page_says_the_date_the_manager_contacts_you_by(client, create_complaint):
+    from portal.services.organisation import get_calendar
+    from portal.services.timelines import MANAGER_STEP
+    from portal.models import utcnow
+    from tests.mail import spelled_out
+
+    _complaint, token = create_complaint()
+    before = utcnow()
+    page = text_of(soup(client.get(f"/s/{token}/manager", headers={"Accept-Language": "en"})))
+    expected = get_calendar().add(before, MANAGER_STEP["offset_amount"], MANAGER_STEP["offset_unit"])
+    assert f"Ask now, and the manager contacts you by {spelled_out(expected, 'en')}." in page
+    assert "within 2 working days" not in page
+    client.post(f"/s/{token}/manager", data={"reason": ""})
+    promise = db.session.scalar(select(Promise).where(Promise.key == "manager"))
+    assert promise.due_at == expected, "the page told the date the promise got"
+
+
+def test_withdrawing_is_asked_in_plain_dutch(client, create_complaint):
+    _complaint, token = create_complaint()
+    text = text_of(soup(client.get(f"/s/{token}/withdraw")))
+    assert "ter bevestiging" not in text
+    assert "U krijgt een mail waarin staat dat u het heeft ingetrokken." in text
+
+
+def test_a_closed_complaint_shows_why_when_we_wrote_it_down(client, create_complaint):
+    complaint, token = create_complaint()
+    complaint.status, complaint.close_reason = "closed", "We heard nothing from you for 8 weeks."
+    db.session.commit()
+    text = status_text(client, token, **{"Accept-Language": "en"})
+    assert "Below you see why." in text
+    assert "Why we stopped" in text and "We heard nothing from you for 8 weeks." in text
+
+
+def test_a_closed_complaint_without_a_reason_does_not_point_to_one(client, create_complaint):
+    complaint, token = create_complaint()
+    complaint.status = "closed"
+    db.session.commit()
+    text = status_text(client, token, **{"Accept-Language": "en"})
+    assert "Below you see why" not in text and "Why we stopped" not in text
+    assert "Do you want to know why? Contact us in one of the ways below." in text
