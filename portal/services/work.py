@@ -1,7 +1,9 @@
 """What agents do with a complaint: own it, talk with the customer, keep or move promises, learn from it.
 
 One owner from the moment it is claimed to the end (no pillar to post): ownership moves only to a
-named colleague with a note, and never back to nobody.
+named colleague with a note, and never back to nobody. A supervisor may take a complaint over (an
+escalation, say) by handing it to themselves; a complaint reopened after its owner left goes to the
+first active supervisor.
 """
 from __future__ import annotations
 
