@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, ValidationError
+from wtforms.validators import Email, Regexp, ValidationError
 
 from ..public.forms import LANGUAGE_CHOICES, WISH_CHOICES, choices
 from ..services.mandate import REMEDIES
@@ -35,7 +35,9 @@ class NoteForm(FlaskForm):
 
 
 class HandOverForm(FlaskForm):
-    to = SelectField(_l("Colleague"), coerce=str, validators=[Required(_l("Choose a colleague"))])
+    # Any value is checked by the service (active, not the owner): one plain sentence, never a 500.
+    to = SelectField(_l("Colleague"), coerce=str, validate_choice=False,
+                     validators=[Required(_l("Choose a colleague"))])
     note = TextAreaField(
         _l("Note for your colleague"), filters=[clean_text],
         validators=[Required(_l("Write a note for your colleague: what they need to know")),
@@ -70,6 +72,9 @@ class MoveForm(FlaskForm):
                     LengthBetween(0, 2000, "", _l("The reason must be 2,000 characters or less"))])
 
 
+STALE_FORM = _l("This form is out of date. Open the mandate screen again and make your offer there.")
+
+
 class OfferForm(FlaskForm):
     remedy = RadioField(_l("What do you offer?"), choices=choices((k, v["label"]) for k, v in REMEDIES.items()),
                         validators=[Required(_l("Choose what you offer"))])
@@ -80,8 +85,9 @@ class OfferForm(FlaskForm):
         _l("What the customer reads"), filters=[clean_text],
         validators=[Required(_l("Write what the customer reads about your offer")),
                     LengthBetween(0, 2000, "", _l("The text must be 2,000 characters or less"))])
-    request_key = HiddenField()
-    seen_counter = HiddenField()
+    # Hidden, but a person can change them: anything but what the page put there is refused politely.
+    request_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=STALE_FORM)])
+    seen_counter = HiddenField(validators=[Regexp(r"^[0-9]{1,9}$", message=STALE_FORM)])
 
     def validate_amount(self, field):
         if self.remedy.data in REMEDIES and REMEDIES[self.remedy.data]["money"] and not field.data:

@@ -106,15 +106,19 @@ def queue_page():
                            calendar=organisation_snapshot().calendar)
 
 
-def _detail_forms():
+def _detail_forms(complaint: Complaint):
     hand_over = HandOverForm(prefix="handover")
-    hand_over.to.choices = choices([("", "")] + [(str(u.id), u.name) for u in people.colleagues(current_user)])
+    # A supervisor may pick themselves: that takes the complaint over (an escalation, say).
+    names = [(str(u.id), str(_l("%(name)s (you)", name=u.name)) if u.id == current_user.id else u.name)
+             for u in people.colleagues(complaint.owner)
+             if u.id != current_user.id or current_user.can("supervisor")]
+    hand_over.to.choices = choices([("", "")] + names)
     return dict(reply_form=ReplyForm(prefix="reply"), note_form=NoteForm(prefix="note"),
                 hand_over_form=hand_over, classify_form=ClassifyForm(prefix="classify"))
 
 
 def _render_detail(complaint: Complaint, status=200, **forms):
-    context = _detail_forms()
+    context = _detail_forms(complaint)
     context.update(forms)
     classify = context["classify_form"]
     if request.method == "GET" and complaint.signal_type:
@@ -123,7 +127,7 @@ def _render_detail(complaint: Complaint, status=200, **forms):
         classify.improvement_note.data = complaint.improvement_note
     context["page_errors"] = any(context[name].errors for name in
                                  ("reply_form", "note_form", "hand_over_form", "classify_form"))
-    return render_template("agent/complaint.html", complaint=complaint, now=utcnow(),
+    return render_template("agent/complaint.html", complaint=complaint, now=utcnow(), can_move=work.can_move,
                            calendar=get_calendar(), reply_templates=REPLY_TEMPLATES, **context), status
 
 
@@ -186,15 +190,17 @@ def note(reference):
 @role_required("agent")
 def hand_over(reference):
     complaint = _complaint_or_404(reference)
-    form = _detail_forms()["hand_over_form"]
+    form = _detail_forms(complaint)["hand_over_form"]
     if form.validate_on_submit():
-        colleague = db.session.get(User, int(form.to.data)) if form.to.data.isdigit() else None
+        wanted = form.to.data.strip()
+        colleague = db.session.get(User, int(wanted)) if wanted.isdigit() and len(wanted) < 10 else None
         try:
             work.hand_over(complaint, current_user, colleague, form.note.data)
         except work.WorkError as error:
             form.to.errors.append(error.message)
         else:
-            flash(_l("%(name)s owns this complaint now. The customer hears it.", name=colleague.name), "success")
+            flash(_l("You own this complaint now. The customer hears your name.") if colleague.id == current_user.id
+                  else _l("%(name)s owns this complaint now. The customer hears it.", name=colleague.name), "success")
             return redirect(url_for("agent.complaint_page", reference=reference))
     return _render_detail(complaint, 400, hand_over_form=form)
 
@@ -253,8 +259,7 @@ def mandate_page(reference):
             grant = mandate.offer(
                 complaint, current_user, remedy=form.remedy.data,
                 amount_cents=parse_amount_cents(form.amount.data) or 0, text=form.text.data,
-                request_key=form.request_key.data or new_draft_key(),
-                seen_counter=int(form.seen_counter.data or -1), calendar=calendar)
+                request_key=form.request_key.data, seen_counter=int(form.seen_counter.data), calendar=calendar)
         except mandate.MandateError as error:
             form.remedy.errors.append(error.message)
         else:
@@ -262,6 +267,12 @@ def mandate_page(reference):
                   else _l("Your offer waits for a supervisor to co-sign. The customer sees a date for it."),
                   "success")
             return redirect(url_for("agent.complaint_page", reference=reference))
+    if form.request_key.errors or form.seen_counter.errors:
+        # Hidden fields have no place on the page: say it once, at the top, and give a fresh form.
+        form.remedy.errors.insert(0, form.request_key.errors[0] if form.request_key.errors
+                                  else form.seen_counter.errors[0])
+        form.request_key.errors, form.seen_counter.errors = [], []
+        form.request_key.data, form.seen_counter.data = new_draft_key(), str(complaint.offer_counter)
     return render_template("agent/mandate.html", complaint=complaint, form=form,
                            mandate=mandate.mandate_of(current_user, complaint, calendar),
                            remedies=mandate.REMEDIES), 200 if not form.errors else 400

@@ -13,6 +13,8 @@ EVENT_TEXT = {
     "promise_missed": _l("A promise was missed"),
     "claimed": _l("%(name)s claimed it"),
     "handed_over": _l("%(by)s handed it to %(name)s"),
+    "taken_over": _l("%(name)s took it over from %(previous)s"),
+    "reassigned": _l("It was opened again and went to %(name)s: %(previous)s no longer works here"),
     "agent_replied": _l("%(name)s replied"),
     "classified": _l("Classified"),
     "note_added": _l("%(name)s wrote an internal note"),
@@ -23,6 +25,7 @@ EVENT_TEXT = {
     "offer_made": _l("An offer was made"),
     "cosign_asked": _l("An offer waits for a supervisor"),
     "cosign_refused": _l("A supervisor did not sign: %(reason)s"),
+    "offer_replaced": _l("A newer offer replaced the offer that waited for a supervisor"),
     "offer_accepted": _l("The customer accepted the offer"),
     "offer_declined": _l("The customer declined the offer: %(reason)s"),
     "reopened": _l("The customer opened it again: %(reason)s"),
@@ -35,7 +38,7 @@ PROMISE_STATE = {
 
 GRANT_STATE = {
     "waiting_cosign": _l("Waits for a supervisor"), "offered": _l("Offered"), "accepted": _l("Accepted"),
-    "declined": _l("Declined"), "refused": _l("Not signed"),
+    "declined": _l("Declined"), "refused": _l("Not signed"), "replaced": _l("Replaced by a newer offer"),
 }
 
 
@@ -60,7 +63,8 @@ class _Blank(dict):
 
 @bp.app_template_global()
 def agent_event_words(event) -> str:
-    text = EVENT_TEXT.get(event.kind)
+    # A hand-over can be a take-over or a reassignment: same event for the customer, its own words here.
+    text = EVENT_TEXT.get((event.data or {}).get("variant") or event.kind)
     return str(text) % _Blank(event.data or {}) if text else event.kind
 
 

@@ -5,7 +5,21 @@ form sends. Two rules keep concurrent work safe on SQLite and PostgreSQL alike:
 - an offer names the complaint's `offer_counter` the agent saw; a conditional UPDATE bumps it, so of
   two offers made from the same view (two agents, or a double click) only one goes through;
 - the agent's `grant_counter` is bumped first, which takes that row's write lock, so two offers by one
-  agent on different complaints never both spend the same monthly budget.
+  agent on different complaints never both spend the same monthly budget. A co-sign bumps the
+  supervisor's counter and the complaint's `offer_counter` in the same way.
+
+Whose budget a grant spends:
+- a grant within the agent's own mandate counts against the agent's monthly budget;
+- a co-signed grant counts against the co-signing supervisor's monthly budget only, and must fit
+  the supervisor's per-complaint mandate (with what is already granted on the complaint) and what is
+  left of their budget, or the co-sign is refused with the reason;
+- a grant waiting for a co-sign counts for nobody until it is signed.
+
+One live offer per complaint. While the customer has an offer to answer, no new offer can be made:
+the customer decides whether it solves the complaint (right 10), and the offer they are reading is
+never swapped for another behind their back; declining it, with a reason, brings a new one. An offer
+still waiting for a co-sign has not reached the customer, so a new offer replaces it (it is marked
+"replaced", with an event) and nobody can co-sign it any more.
 """
 from __future__ import annotations
 
@@ -33,7 +47,7 @@ REMEDIES = {
     "gift": dict(money=True, label=_l("A goodwill gift")),
 }
 MAX_AMOUNT_CENTS = 100_000_000  # one million euros: anything above is a typing mistake
-SPENDING = ("waiting_cosign", "offered", "accepted")  # declined and refused offers spend nothing
+SPENDING = ("offered", "accepted")  # waiting, declined, refused and replaced offers spend nothing
 
 
 class MandateError(Exception):
@@ -72,16 +86,22 @@ def month_start(now: datetime, calendar: BusinessCalendar) -> datetime:
 
 
 def spent_this_month(user: User, now: datetime, calendar: BusinessCalendar) -> int:
+    """What this person's budget spent this month: their own grants within mandate, and what they co-signed."""
+    start = month_start(now, calendar)
+    own = (Grant.granted_by_id == user.id) & Grant.cosigned_by_id.is_(None) & (Grant.granted_at >= start)
+    signed = (Grant.cosigned_by_id == user.id) & (Grant.cosigned_at >= start)
     return db.session.scalar(
         select(func.coalesce(func.sum(Grant.amount_cents), 0))
-        .where(Grant.granted_by_id == user.id, Grant.state.in_(SPENDING),
-               Grant.granted_at >= month_start(now, calendar))) or 0
+        .where(own | signed, Grant.state.in_(SPENDING))) or 0
 
 
-def granted_on(complaint: Complaint) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Grant.amount_cents), 0))
-        .where(Grant.complaint_id == complaint.id, Grant.state.in_(SPENDING))) or 0
+def granted_on(complaint: Complaint, leaving_out: Grant | None = None) -> int:
+    """What is granted on this complaint (offered or accepted), without the grant being decided."""
+    query = (select(func.coalesce(func.sum(Grant.amount_cents), 0))
+             .where(Grant.complaint_id == complaint.id, Grant.state.in_(SPENDING)))
+    if leaving_out is not None:
+        query = query.where(Grant.id != leaving_out.id)
+    return db.session.scalar(query) or 0
 
 
 def mandate_of(user: User, complaint: Complaint, calendar: BusinessCalendar,
@@ -125,9 +145,20 @@ def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, 
         raise MandateError(_l("Someone made an offer on this complaint a moment ago. "
                               "Look at it first, then decide."))
     db.session.expire(complaint, ["offer_counter"])
+    if db.session.scalar(select(Grant.id).where(Grant.complaint_id == complaint.id,
+                                                Grant.state == "offered").limit(1)) is not None:
+        raise MandateError(_l("The customer has an offer to answer. Wait for their answer: "
+                              "if they decline it, you make a new offer."))
     db.session.execute(update(User).where(User.id == agent.id)
                        .values(grant_counter=User.grant_counter + 1)
                        .execution_options(synchronize_session=False))
+    replaced = db.session.scalars(select(Grant).where(Grant.complaint_id == complaint.id,
+                                                      Grant.state == "waiting_cosign")).all()
+    for old in replaced:
+        old.state = "replaced"
+        record_event(complaint, "offer_replaced", actor="agent", user_id=agent.id, visible=False,
+                     grant=old.id, remedy=old.remedy, amount_cents=old.amount_cents)
+    db.session.flush()
     within = not money or amount_cents <= mandate_of(agent, complaint, calendar, now).most_now_cents
     grant = Grant(request_key=request_key, remedy=remedy, amount_cents=amount_cents,
                   currency=agent.currency, text=text.strip(), granted_by=agent, granted_at=now,
@@ -137,7 +168,9 @@ def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, 
     if within:
         _make_offer_known(complaint, grant, now)
     else:
-        timelines.add_promise(complaint, timelines.DECISION_STEP, now, calendar)
+        # One date for the decision: a replaced offer keeps the date the customer already has.
+        if not any(p.key == "decision" and p.state == "open" for p in complaint.promises):
+            timelines.add_promise(complaint, timelines.DECISION_STEP, now, calendar)
         record_event(complaint, "cosign_asked", actor="agent", user_id=agent.id, visible=False,
                      grant=grant.id, remedy=remedy, amount_cents=amount_cents)
     complaint.updated_at = now
@@ -145,41 +178,71 @@ def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, 
     return grant
 
 
+def _lock_for_decision(grant: Grant, supervisor: User) -> None:
+    """Take the complaint's and the supervisor's row locks: decisions and offers happen one at a time."""
+    db.session.execute(select(Complaint.id).where(Complaint.id == grant.complaint_id).with_for_update())
+    db.session.execute(update(User).where(User.id == supervisor.id)
+                       .values(grant_counter=User.grant_counter + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(grant)
+
+
+def _not_waiting(grant: Grant) -> MandateError:
+    if grant.state == "replaced":
+        return MandateError(_l("The owner replaced this offer with a newer one. There is nothing to sign."))
+    return MandateError(_l("This offer was already decided."))
+
+
 def cosign(grant: Grant, supervisor: User, calendar: BusinessCalendar, now: datetime | None = None) -> None:
-    """A supervisor signs an offer above the agent's mandate; it then takes effect as any other."""
+    """A supervisor signs an offer above the agent's mandate; it then takes effect as any other.
+
+    The grant then spends the supervisor's budget (not the agent's), so it must fit their mandate.
+    """
     if not supervisor.can("supervisor"):
         raise MandateError(_l("Only a supervisor can co-sign."))
     if supervisor.id == grant.granted_by_id:
         raise MandateError(_l("Someone else must co-sign your own offer."))
     now = now or utcnow()
-    mandate = mandate_of(supervisor, grant.complaint, calendar, now)
-    # The supervisor's own limits count this offer as theirs too.
-    if grant.amount_cents > mandate.per_complaint_cents or grant.amount_cents > mandate.left_this_month_cents:
-        raise MandateError(_l("This is above your own mandate too. Ask an admin to raise it."))
+    _lock_for_decision(grant, supervisor)
+    if grant.state != "waiting_cosign":
+        raise _not_waiting(grant)
+    complaint = grant.complaint
+    if grant.amount_cents + granted_on(complaint, leaving_out=grant) > supervisor.mandate_per_complaint_cents:
+        raise MandateError(_l("This is more than you may grant on one complaint. "
+                              "Ask an admin to raise your mandate, or refuse it with a reason."))
+    left = max(supervisor.monthly_budget_cents - spent_this_month(supervisor, now, calendar), 0)
+    if grant.amount_cents > left:
+        raise MandateError(_l("This is more than is left of your budget this month. "
+                              "Ask an admin to raise it, or refuse it with a reason."))
     signed = db.session.execute(
         update(Grant).where(Grant.id == grant.id, Grant.state == "waiting_cosign")
         .values(state="offered", cosigned_by_id=supervisor.id, cosigned_at=now)
         .execution_options(synchronize_session=False))
     if signed.rowcount != 1:
-        raise MandateError(_l("This offer was already decided."))
+        db.session.refresh(grant)
+        raise _not_waiting(grant)
     db.session.refresh(grant)
-    complaint = grant.complaint
-    timelines.keep_promise(complaint, "decision", now)
     _make_offer_known(complaint, grant, now)
     db.session.flush()
 
 
 def refuse_cosign(grant: Grant, supervisor: User, reason: str, now: datetime | None = None) -> None:
-    """The supervisor does not sign; the owner hears why and makes another offer."""
+    """The supervisor does not sign; the owner hears why and makes another offer.
+
+    The customer's "decision" promise stays open: they have not heard a decision yet, and the owner
+    makes the next offer by that date. Any offer that reaches the customer keeps it.
+    """
     if not supervisor.can("supervisor"):
         raise MandateError(_l("Only a supervisor can co-sign."))
     now = now or utcnow()
+    _lock_for_decision(grant, supervisor)
     refused = db.session.execute(
         update(Grant).where(Grant.id == grant.id, Grant.state == "waiting_cosign")
         .values(state="refused", cosigned_by_id=supervisor.id, cosigned_at=now, decline_reason=reason)
         .execution_options(synchronize_session=False))
     if refused.rowcount != 1:
-        raise MandateError(_l("This offer was already decided."))
+        db.session.refresh(grant)
+        raise _not_waiting(grant)
     db.session.refresh(grant)
     grant.complaint.attention_at = now
     record_event(grant.complaint, "cosign_refused", actor="agent", user_id=supervisor.id, visible=False,
@@ -191,6 +254,7 @@ def _make_offer_known(complaint: Complaint, grant: Grant, now: datetime) -> None
     complaint.status = "proposal_made"
     timelines.keep_promise(complaint, "proposal", now)
     timelines.keep_promise(complaint, "new_proposal", now)
+    timelines.keep_promise(complaint, "decision", now)  # the customer hears our decision: this offer
     record_event(complaint, "offer_made", actor="agent", user_id=grant.granted_by_id, grant=grant.id,
                  remedy=grant.remedy, amount_cents=grant.amount_cents, currency=grant.currency,
                  cosigned_by=grant.cosigned_by_id)

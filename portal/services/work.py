@@ -1,14 +1,16 @@
 """What agents do with a complaint: own it, talk with the customer, keep or move promises, learn from it.
 
 One owner from the moment it is claimed to the end (no pillar to post): ownership moves only to a
-named colleague with a note, and never back to nobody.
+named colleague with a note, and never back to nobody. A supervisor may take a complaint over (an
+escalation, say) by handing it to themselves; a complaint reopened after its owner left goes to the
+first active supervisor.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Complaint, Message, Note, Promise, User, utcnow
@@ -59,9 +61,14 @@ def claim(complaint: Complaint, agent: User, now: datetime | None = None) -> Non
 
 
 def hand_over(complaint: Complaint, by: User, to: User, note: str, now: datetime | None = None) -> None:
-    """Give a complaint to a named colleague, with a note; the customer hears the new name."""
+    """Give a complaint to a named colleague, with a note; the customer hears the new name.
+
+    A supervisor may also hand it to themselves: that is how they take over an escalated complaint.
+    """
     if complaint.owner_id != by.id and not by.can("supervisor"):
         raise WorkError(_l("Only the owner or a supervisor can hand this complaint over."))
+    if not complaint.is_open:
+        raise WorkError(_l("This complaint is no longer open, so it stays with its owner."))
     if to is None or not to.active:
         raise WorkError(_l("Choose a colleague who works here now."))
     if to.id == complaint.owner_id:
@@ -69,14 +76,21 @@ def hand_over(complaint: Complaint, by: User, to: User, note: str, now: datetime
     if not note or not note.strip():
         raise WorkError(_l("Write a note for your colleague: what they need to know."))
     now = now or utcnow()
+    previous = complaint.owner
     complaint.owner = to
     complaint.updated_at = now
     complaint.notes.append(Note(user_id=by.id, body=note.strip(), created_at=now))
-    record_event(complaint, "handed_over", actor="agent", user_id=by.id, name=to.name, by=by.name)
+    variant = {"variant": "taken_over"} if to.id == by.id else {}
+    record_event(complaint, "handed_over", actor="agent", user_id=by.id, name=to.name, by=by.name,
+                 previous=previous.name if previous else "", **variant)
     db.session.flush()
+    _tell_new_owner(complaint, to)
+
+
+def _tell_new_owner(complaint: Complaint, owner: User) -> None:
     queue_mail("handed_over", complaint.email, complaint.language,
                lambda: gettext("Your complaint has a new contact person (%(ref)s)", ref=complaint.reference),
-               complaint, new_owner=to, status_url=status_url_for_mail(complaint))
+               complaint, new_owner=owner, status_url=status_url_for_mail(complaint))
 
 
 def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = None) -> Message:
@@ -131,18 +145,26 @@ def classify(complaint: Complaint, agent: User, *, signal_type: str, root_cause:
 
 
 def times_moved(promise: Promise) -> int:
-    count, current = 0, promise
-    while current.replaces is not None:
-        count, current = count + 1, current.replaces
-    return count
+    """How often this step of the complaint got a new date (asked or done), replaced promises included."""
+    return sum(1 for p in promise.complaint.promises if p.key == promise.key and p.replaces_id is not None)
+
+
+def is_replaced(promise: Promise) -> bool:
+    """A newer date stands for this promise, or is asked of the customer: move that one instead."""
+    return any(p.replaces_id == promise.id and p.state != "declined" for p in promise.complaint.promises)
+
+
+def can_move(promise: Promise) -> bool:
+    return promise.state in ("open", "missed") and not is_replaced(promise)
 
 
 def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str,
                    now: datetime | None = None) -> Promise:
     """Move a promise to a later date, with a reason the customer reads.
 
-    The old promise stays visible as moved (never silently rewritten). A second move needs the
-    customer's yes on the status page: until then the earlier date stands.
+    The old promise stays visible as moved or missed (never silently rewritten). Moves are counted
+    per step of the complaint: from the second one on, the customer's yes on the status page is
+    needed, and until then the earlier date stands. Only the newest date of a step can be moved.
     """
     complaint = promise.complaint
     now = now or utcnow()
@@ -150,6 +172,8 @@ def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str
         raise WorkError(_l("Only the owner of the complaint can move a promise."))
     if promise.state not in ("open", "missed"):
         raise WorkError(_l("This promise is kept or moved already."))
+    if is_replaced(promise):
+        raise WorkError(_l("This date has a newer date already. Move the newest date."))
     if not reason or not reason.strip():
         raise WorkError(_l("Write the reason the customer reads."))
     if new_due <= max(now, promise.due_at):
@@ -201,7 +225,11 @@ def can_reopen(complaint: Complaint, now: datetime | None = None) -> bool:
 
 
 def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: datetime | None = None) -> None:
-    """Within 30 days the customer opens a solved complaint again: same owner, fresh promises."""
+    """Within 30 days the customer opens a solved complaint again: same owner, fresh promises.
+
+    When that owner no longer works here, it goes to the first active supervisor (never to nobody),
+    with an event, and the customer hears the new name.
+    """
     now = now or utcnow()
     if not can_reopen(complaint, now):
         raise WorkError(_l("This can no longer be opened again. Send us a new complaint."))
@@ -211,4 +239,20 @@ def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: d
         timelines.add_promise(complaint, step, now, calendar)
     record_event(complaint, "reopened", reason=reason.strip())
     complaint.messages.append(Message(author="customer", body=reason.strip(), created_at=now))
+    previous = complaint.owner
+    if previous is None or not previous.active:
+        successor = first_active_supervisor()
+        if successor is not None:
+            complaint.owner = successor
+            record_event(complaint, "handed_over", actor="system", name=successor.name, by="",
+                         previous=previous.name if previous else "", variant="reassigned")
+            db.session.flush()
+            _tell_new_owner(complaint, successor)
     db.session.flush()
+
+
+def first_active_supervisor() -> User | None:
+    """Who takes over work of someone who left: the active supervisor (or admin) with the lowest id."""
+    return db.session.scalar(
+        select(User).where(User.active.is_(True), User.role.in_(("supervisor", "admin")))
+        .order_by((User.role != "supervisor"), User.id).limit(1))

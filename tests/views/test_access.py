@@ -33,6 +33,81 @@ ROUTES = {
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in ROLES}
 
+# What a visitor who may use a route gets, with the world below and an empty form: the page (200),
+# a redirect after the action (302), the form again with its errors (400), or 404 where the id in the
+# path belongs to nothing. Exact, so a permitted page that breaks (a 500, a wrong redirect) is caught.
+# The routes are visited in this order: the agents' first, the customer's last, withdrawing at the end.
+EXPECTED = {
+    ("agent.queue_page", "GET", "/agent/"): 200,
+    ("agent.complaint_page", "GET", "/agent/complaints/<reference>"): 200,
+    ("agent.claim", "POST", "/agent/complaints/<reference>/claim"): 302,
+    ("agent.reply", "POST", "/agent/complaints/<reference>/reply"): 400,
+    ("agent.note", "POST", "/agent/complaints/<reference>/note"): 400,
+    ("agent.hand_over", "POST", "/agent/complaints/<reference>/hand-over"): 400,
+    ("agent.classify", "POST", "/agent/complaints/<reference>/classify"): 400,
+    ("agent.move_promise", "GET", "/agent/complaints/<reference>/promises/<int:promise_id>/move"): 200,
+    ("agent.move_promise", "POST", "/agent/complaints/<reference>/promises/<int:promise_id>/move"): 400,
+    ("agent.mandate_page", "GET", "/agent/complaints/<reference>/mandate"): 200,
+    ("agent.mandate_page", "POST", "/agent/complaints/<reference>/mandate"): 400,
+    ("agent.cosign_page", "GET", "/agent/cosign"): 200,
+    ("agent.cosign", "POST", "/agent/grants/<int:grant_id>/cosign"): 302,
+    ("agent.refuse", "POST", "/agent/grants/<int:grant_id>/refuse"): 400,
+    ("agent.new_complaint", "GET", "/agent/new"): 200,
+    ("agent.new_complaint", "POST", "/agent/new"): 400,
+    ("admin.home", "GET", "/admin/"): 302,
+    ("admin.timelines_page", "GET", "/admin/timelines"): 200,
+    ("admin.edit_timeline", "GET", "/admin/timelines/<kind>/<category>"): 200,
+    ("admin.edit_timeline", "POST", "/admin/timelines/<kind>/<category>"): 200,
+    ("admin.timeline_version", "GET", "/admin/timelines/versions/<int:timeline_id>"): 200,
+    ("admin.restore_timeline", "POST", "/admin/timelines/versions/<int:timeline_id>/restore"): 302,
+    ("admin.audit_page", "GET", "/admin/audit"): 200,
+    ("admin.organisation_page", "GET", "/admin/organisation"): 200,
+    ("admin.organisation_page", "POST", "/admin/organisation"): 400,
+    ("admin.calendar_page", "GET", "/admin/calendar"): 200,
+    ("admin.calendar_page", "POST", "/admin/calendar"): 400,
+    ("admin.add_closing_day", "POST", "/admin/calendar/closing-days"): 302,
+    ("admin.remove_closing_day", "POST", "/admin/calendar/closing-days/<int:closing_id>/remove"): 404,
+    ("admin.categories_page", "GET", "/admin/categories"): 200,
+    ("admin.category_page", "GET", "/admin/categories/new"): 200,
+    ("admin.category_page", "POST", "/admin/categories/new"): 400,
+    ("admin.category_page", "GET", "/admin/categories/<slug>"): 404,
+    ("admin.category_page", "POST", "/admin/categories/<slug>"): 404,
+    ("admin.people_page", "GET", "/admin/people"): 200,
+    ("admin.new_person", "GET", "/admin/people/new"): 200,
+    ("admin.new_person", "POST", "/admin/people/new"): 400,
+    ("admin.person_page", "GET", "/admin/people/<int:person_id>"): 200,
+    ("admin.person_page", "POST", "/admin/people/<int:person_id>"): 400,
+    ("admin.improvements_page", "GET", "/admin/improvements"): 200,
+    ("admin.improvement_page", "GET", "/admin/improvements/new"): 200,
+    ("admin.improvement_page", "POST", "/admin/improvements/new"): 400,
+    ("admin.improvement_page", "GET", "/admin/improvements/<int:improvement_id>"): 404,
+    ("admin.improvement_page", "POST", "/admin/improvements/<int:improvement_id>"): 404,
+    ("public.start", "GET", "/"): 200,
+    ("public.choose_language", "GET", "/language/<code>"): 302,
+    ("public.rights", "GET", "/rights"): 200,
+    ("public.improvements", "GET", "/you-said-we-did"): 200,
+    ("public.question", "GET", "/<flow_name>/<slug>"): 200,
+    ("public.question", "POST", "/<flow_name>/<slug>"): 200,
+    ("public.check", "GET", "/<flow_name>/check"): 302,
+    ("public.check", "POST", "/<flow_name>/check"): 302,
+    ("public.status_confirmation", "GET", "/s/<token>/confirmation"): 200,
+    ("public.status_copy", "GET", "/s/<token>/copy.txt"): 200,
+    ("public.answer_offer", "POST", "/s/<token>/offer/<int:grant_id>"): 200,
+    ("public.answer_new_date", "POST", "/s/<token>/date/<int:promise_id>"): 200,
+    ("public.reopen", "POST", "/s/<token>/reopen"): 200,
+    ("public.status", "GET", "/s/<token>"): 200,
+    ("public.status", "POST", "/s/<token>"): 200,
+    ("public.status_contact", "GET", "/s/<token>/contact"): 200,
+    ("public.status_contact", "POST", "/s/<token>/contact"): 200,
+    ("public.status_manager", "GET", "/s/<token>/manager"): 200,
+    ("public.status_manager", "POST", "/s/<token>/manager"): 302,
+    ("public.find", "GET", "/find"): 200,
+    ("public.find", "POST", "/find"): 200,
+    ("public.find_sent", "GET", "/find/sent"): 200,
+    ("public.status_withdraw", "GET", "/s/<token>/withdraw"): 200,
+    ("public.status_withdraw", "POST", "/s/<token>/withdraw"): 302,
+}
+
 
 def test_every_route_has_an_entry_in_the_access_list(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -67,13 +142,16 @@ def world(app, create_complaint):
 
 
 def urls(app, world):
+    """Every (endpoint, method, rule, path); the customer's routes last, so withdrawing comes at the end."""
+    found = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.endpoint.startswith("dev."):
             continue
         values = {name: world[name] for name in rule.arguments}
         path = rule.build(values, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule.endpoint, method, path
+            found.append((rule.endpoint, method, rule.rule, path))
+    return sorted(found, key=lambda row: (row[0].startswith("public."), row[0] == "public.status_withdraw"))
 
 
 def log_in(client, role):
@@ -82,31 +160,52 @@ def log_in(client, role):
         assert response.status_code == 302
 
 
+def test_every_route_has_an_expected_status(app, world):
+    routes = {(endpoint, method, rule) for endpoint, method, rule, _path in urls(app, world)}
+    routes -= {(e, m, r) for e, m, r in routes if e in ("agent.login", "agent.logout")}
+    assert routes == EXPECTED.keys(), "say in EXPECTED what a permitted visitor gets"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_for_every_role(app, client, world, role):
     log_in(client, role)
     if role == "customer":
         client.get(f"/s/{world['token']}")  # a customer with their secret link is still no agent
     checked = 0
-    for endpoint, method, path in urls(app, world):
+    for endpoint, method, rule, path in urls(app, world):
         if endpoint in ("agent.logout", "agent.login"):
             continue
         response = client.open(path, method=method)
         body = response.get_data(as_text=True)
-        if endpoint.startswith(("agent.", "admin.")):
-            need = NEEDS.get(endpoint, "agent")
-            if role in ("anonymous", "customer"):
-                assert response.status_code == 302 and "/agent/login" in response.headers["Location"], \
-                    (endpoint, method, role)
-            elif ROLES.index(role) < ROLES.index(need):
-                assert response.status_code == 403, (endpoint, method, role)
-                assert world["reference"] not in body
-            else:
-                assert response.status_code in (200, 302, 400, 404), (endpoint, method, role, response.status_code)
+        need = NEEDS.get(endpoint, "agent") if endpoint.startswith(("agent.", "admin.")) else None
+        if need and role in ("anonymous", "customer"):
+            assert response.status_code == 302 and "/agent/login" in response.headers["Location"], \
+                (endpoint, method, role)
+        elif need and ROLES.index(role) < ROLES.index(need):
+            assert response.status_code == 403, (endpoint, method, role)
+            assert world["reference"] not in body
         else:
-            assert response.status_code < 500, (endpoint, method, role)
+            assert response.status_code == EXPECTED[endpoint, method, rule], \
+                (endpoint, method, role, response.status_code)
+            if response.status_code == 302 and need:
+                assert "/agent/login" not in response.headers["Location"], (endpoint, method, role)
         checked += 1
     assert checked > 30
+
+
+def test_the_right_secret_link_opens_the_customers_own_pages(client, world, create_complaint):
+    other, _other_token = create_complaint()
+    for path in ("/s/{token}", "/s/{token}/confirmation", "/s/{token}/contact", "/s/{token}/manager",
+                 "/s/{token}/withdraw"):
+        response = client.get(path.format(token=world["token"]))
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        assert world["reference"] in body and other.reference not in body, path
+    copy = client.get(f"/s/{world['token']}/copy.txt")
+    assert copy.status_code == 200 and world["reference"] in copy.get_data(as_text=True)
+    withdrawn = client.post(f"/s/{world['token']}/withdraw")
+    assert withdrawn.status_code == 302 and withdrawn.headers["Location"] == f"/s/{world['token']}"
+    assert db.session.get(Grant, world["grant_id"]).complaint.status == "withdrawn"
 
 
 def test_a_grant_of_one_complaint_cannot_be_answered_through_another(client, world, create_complaint):

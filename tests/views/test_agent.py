@@ -7,7 +7,9 @@ from sqlalchemy import event, func, select
 
 from portal.extensions import db
 from portal.models import Complaint, Grant, Message, Note, OutboxMail, User, utcnow
+from portal.services import complaints as complaint_service
 from portal.services import work
+from portal.services.organisation import get_calendar
 from tests.conftest import soup, text_of
 
 EN = {"Accept-Language": "en"}
@@ -441,3 +443,116 @@ def test_failed_logins_are_limited_per_account_from_any_address(limited_app_conf
     other = client.post("/agent/login", environ_base={"REMOTE_ADDR": "10.0.0.98"},
                         data={"email": "supervisor@gehoord.example", "password": "demo-supervisor"})
     assert other.status_code == 302, "another account is not blocked"
+
+
+def test_move_this_date_is_offered_only_on_the_newest_date_of_a_step(client, auth, create_complaint):
+    complaint, _ = create_complaint()
+    work.claim(complaint, user("agent"))
+    auth.login()
+    proposal = next(p for p in complaint.promises if p.key == "proposal")
+    proposal.due_at = utcnow() - timedelta(hours=1)
+    complaint_service.mark_missed_promises()  # a missed promise can be moved once, and stays missed
+    work.extend_promise(proposal, user("agent"), utcnow() + timedelta(days=7), "The carrier is late.")
+    db.session.commit()
+    assert proposal.state == "missed"
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
+    moves = [a["href"] for a in page.find_all("a") if a.get_text().startswith("Move this date")]
+    newest = complaint.promises[-1]
+    assert f"/promises/{newest.id}/move" in " ".join(moves)
+    assert not any(f"/promises/{proposal.id}/move" in href for href in moves), "the replaced one is not offered"
+    day = (utcnow() + timedelta(days=20)).date()
+    while get_calendar().opening_interval(day) is None:
+        day += timedelta(days=1)
+    response = client.post(f"/agent/complaints/{complaint.reference}/promises/{proposal.id}/move", headers=EN,
+                           data={"new_date": day.isoformat(), "reason": "Again."})
+    assert response.status_code == 400
+    assert "Move the newest date" in text_of(soup(response))
+
+
+@pytest.mark.parametrize("field, value", [("seen_counter", "abc"), ("seen_counter", ""), ("seen_counter", "-1"),
+                                          ("request_key", "k" * 65), ("request_key", ""),
+                                          ("request_key", "<script>")])
+def test_tampered_hidden_fields_on_the_mandate_screen_get_a_polite_answer(client, auth, create_complaint,
+                                                                          field, value):
+    complaint, _ = create_complaint()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="refund", amount="10", text="We pay you back.")
+    data[field] = value
+    response = client.post(f"/agent/complaints/{complaint.reference}/mandate", headers=EN, data=data)
+    assert response.status_code == 400
+    page = soup(response)
+    assert "This form is out of date. Open the mandate screen again" in text_of(page.find(class_="error-summary"))
+    assert db.session.scalar(select(func.count(Grant.id))) == 0
+    fresh = {name: page.find("input", {"name": name})["value"] for name in ("request_key", "seen_counter")}
+    data.update(fresh)
+    assert client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data).status_code == 302
+    assert db.session.scalar(select(func.count(Grant.id))) == 1, "the fresh form on that page works"
+
+
+def test_handing_over_to_nobody_a_stranger_someone_who_left_or_the_owner_is_refused(client, auth, create_complaint):
+    from portal.services.people import create_user
+
+    complaint, token = create_complaint()
+    left = create_user(email="left@example.com", name="Kees Vertrokken", password="a-long-password")
+    left.active = False
+    db.session.commit()
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    agent = user("agent")
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
+    listed = [option.get_text() for option in page.find("select", {"name": "handover-to"}).find_all("option")]
+    assert "Sanne de Vries" not in " ".join(listed) and "Kees Vertrokken" not in listed
+    for to, sentence in [("", "Choose a colleague"), ("abc", "Choose a colleague who works here now."),
+                         ("99999999999999999999", "Choose a colleague who works here now."),
+                         (str(left.id), "Choose a colleague who works here now."),
+                         (str(agent.id), "This colleague owns the complaint already.")]:
+        response = client.post(f"/agent/complaints/{complaint.reference}/hand-over", headers=EN,
+                               data={"handover-to": to, "handover-note": "Please call her."})
+        assert response.status_code == 400, to
+        assert sentence in text_of(soup(response)), to
+        db.session.expire_all()
+        assert db.session.get(Complaint, complaint.id).owner_id == agent.id, to
+    assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind == "handed_over")) == 0
+
+
+def test_tick_flags_a_missed_promise_for_the_owner_in_the_attention_view(client, auth, runner, create_complaint):
+    late, _ = create_complaint(story="The promise for this one passes")
+    calm, _ = create_complaint(story="This one has time")
+    for complaint in (late, calm):
+        work.claim(complaint, user("agent"))
+    late.promises[0].due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    auth.login()
+    refs = lambda: [a.get_text() for a in soup(client.get("/agent/?view=attention")).select("tbody a")]
+    assert refs() == []
+    assert runner.invoke(args=["portal", "tick"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(Complaint, late.id).attention_at is not None
+    assert db.session.get(Complaint, calm.id).attention_at is None
+    assert refs() == [late.reference]
+
+
+def test_a_supervisor_takes_over_an_escalated_complaint_and_the_customer_hears_the_name(client, auth,
+                                                                                       create_complaint):
+    complaint, token = create_complaint()
+    work.claim(complaint, user("agent"))
+    db.session.commit()
+    assert client.post(f"/s/{token}/manager", data={"reason": "Nobody listens to me."}).status_code == 302
+    auth.login("supervisor")
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
+    supervisor = user("supervisor")
+    option = page.find("select", {"name": "handover-to"}).find("option", {"value": str(supervisor.id)})
+    assert option.get_text() == "Ahmed Bakker (you)"
+    response = client.post(f"/agent/complaints/{complaint.reference}/hand-over", headers=EN,
+                           data={"handover-to": str(supervisor.id), "handover-note": "I take this escalation."})
+    assert response.status_code == 302
+    assert "You own this complaint now" in text_of(soup(client.get(response.headers["Location"], headers=EN)))
+    assert "Ahmed Bakker" in text_of(soup(client.get(f"/s/{token}", headers=EN)))
+    client.post(f"/agent/complaints/{complaint.reference}/reply",
+                data={"reply-body": "Dear Fatima, I looked at your complaint myself."})
+    db.session.expire_all()
+    complaint = db.session.get(Complaint, complaint.id)
+    assert complaint.owner_id == supervisor.id
+    assert next(p for p in complaint.promises if p.key == "manager").state == "kept"
