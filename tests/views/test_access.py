@@ -28,6 +28,7 @@ ROUTES = {
     "admin.organisation_page": "admin", "admin.calendar_page": "admin", "admin.add_closing_day": "admin",
     "admin.remove_closing_day": "admin", "admin.categories_page": "admin", "admin.category_page": "admin",
     "admin.people_page": "admin", "admin.new_person": "admin", "admin.person_page": "admin",
+    "admin.erasure_page": "admin", "admin.confirm_erasure": "admin",
     "admin.improvements_page": "supervisor", "admin.improvement_page": "supervisor",
     "public.improvements": "anyone",
 }
@@ -63,7 +64,8 @@ def world(app, create_complaint):
     return dict(reference=complaint.reference, token=token, promise_id=complaint.promises[0].id,
                 grant_id=grant.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
-                slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999)
+                slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
+                complaint_id=999)
 
 
 def urls(app, world):
