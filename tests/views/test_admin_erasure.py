@@ -33,6 +33,8 @@ def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, create_c
     assert page.index(first.reference) < page.index(second.reference)
     assert untouched.reference not in page
     assert "Fatima" not in page  # the list itself shows no personal data
+    dutch = text_of(soup(client.get("/admin/erasure", headers={"Accept-Language": "nl"})))
+    assert "Verzoeken om persoonsgegevens te wissen" in dutch and "Nu wissen" in dutch
 
     response = client.post(f"/admin/erasure/{first.id}/confirm", headers=EN)
     assert response.status_code == 302
