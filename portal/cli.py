@@ -80,3 +80,21 @@ def create_user_command(email, name, role, mandate_euros, budget_euros, password
         raise click.UsageError(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.name} <{user.email}>.")
+
+
+@portal_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what would be anonymised; change nothing.")
+def purge_command(dry_run):
+    """Anonymise complaints closed longer ago than the retention period (organisation settings)."""
+    from .models import utcnow
+    from .services.organisation import get_organisation
+    from .services.privacy import count_purgeable, purge_closed
+
+    now, months = utcnow(), get_organisation().retention_months
+    if dry_run:
+        click.echo(f"{count_purgeable(now, months)} complaint(s) closed more than {months} month(s) ago "
+                   "would be anonymised (dry run: nothing changed)")
+        return
+    purged = purge_closed(now, months)
+    db.session.commit()
+    click.echo(f"{purged} complaint(s) closed more than {months} month(s) ago anonymised")

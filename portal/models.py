@@ -209,6 +209,10 @@ class Complaint(db.Model):
     # Bumped by every offer; an offer made from a page showing an older value is refused, so two
     # people (or two clicks) never make two offers from the same view of the complaint.
     offer_counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Privacy: the customer asked us to erase their personal data (an admin confirms), and the
+    # moment it was erased (by that confirmation or by `flask portal purge` after the retention).
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # What it was, told by the person who handled it (for learning, never shown as a verdict).
     signal_type: Mapped[str | None] = mapped_column(String(20))  # fix | listen | compliment | suggestion

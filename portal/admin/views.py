@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..agent.views import role_required
 from ..extensions import db
-from ..models import AuditEvent, Category, PromiseTimeline, utcnow
+from ..models import AuditEvent, Category, Complaint, PromiseTimeline, utcnow
 from ..services import promise_editor as editor
 from ..services import timelines
 from ..services.organisation import get_calendar, get_organisation, organisation_snapshot
@@ -426,3 +426,36 @@ def role_words(role: str) -> str:
     from .forms import ROLE_CHOICES
 
     return str(dict(ROLE_CHOICES).get(role, role))
+
+
+# --- privacy: erasure on the customer's request --------------------------------------------------
+
+from ..services import privacy  # noqa: E402
+
+STATUS_WORDS = {
+    "received": _l("Received"), "in_progress": _l("In progress"), "proposal_made": _l("Proposal made"),
+    "resolved": _l("Resolved"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
+}
+
+
+@bp.app_template_global()
+def admin_status_words(status: str) -> str:
+    return str(STATUS_WORDS.get(status, status))
+
+
+@bp.route("/erasure")
+@role_required("admin")
+def erasure_page():
+    return render_template("admin/erasure.html", requests=privacy.erasure_requests())
+
+
+@bp.route("/erasure/<int:complaint_id>/confirm", methods=["POST"])
+@role_required("admin")
+def confirm_erasure(complaint_id):
+    complaint = db.get_or_404(Complaint, complaint_id)
+    if complaint.erasure_requested_at is None or complaint.anonymised_at is not None:
+        abort(404)
+    privacy.confirm_erasure(complaint, current_user, utcnow())
+    flash(_l("The personal data of %(ref)s is erased. The numbers for reports stay.", ref=complaint.reference),
+          "success")
+    return redirect(url_for("admin.erasure_page"))

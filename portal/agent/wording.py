@@ -29,6 +29,9 @@ EVENT_TEXT = {
     "offer_accepted": _l("The customer accepted the offer"),
     "offer_declined": _l("The customer declined the offer: %(reason)s"),
     "reopened": _l("The customer opened it again: %(reason)s"),
+    "erasure_requested": _l("The customer asked us to erase their personal data"),
+    "erasure_confirmed": _l("An admin confirmed the erasure of the personal data"),
+    "anonymised": _l("The personal data was erased; the numbers for reports stay"),
 }
 
 PROMISE_STATE = {

@@ -331,7 +331,7 @@ def _tell_customers(improvement: Improvement) -> int:
     """Queue the mail for each linked customer not told yet; returns how many."""
     mailed = 0
     for link in improvement.links:
-        if link.mailed_at is None:
+        if link.mailed_at is None and link.complaint.anonymised_at is None:  # erased: no address to mail
             complaint = link.complaint
             queue_mail("improvement", complaint.email, complaint.language,
                        lambda c=complaint: gettext("Because you told us: what we changed (%(ref)s)", ref=c.reference),

@@ -28,6 +28,7 @@ ROUTES = {
     "admin.organisation_page": "admin", "admin.calendar_page": "admin", "admin.add_closing_day": "admin",
     "admin.remove_closing_day": "admin", "admin.categories_page": "admin", "admin.category_page": "admin",
     "admin.people_page": "admin", "admin.new_person": "admin", "admin.person_page": "admin",
+    "admin.erasure_page": "admin", "admin.confirm_erasure": "admin",
     "admin.improvements_page": "supervisor", "admin.improvement_page": "supervisor",
     "public.improvements": "anyone",
 }
@@ -73,6 +74,8 @@ EXPECTED = {
     ("admin.category_page", "GET", "/admin/categories/<slug>"): 404,
     ("admin.category_page", "POST", "/admin/categories/<slug>"): 404,
     ("admin.people_page", "GET", "/admin/people"): 200,
+    ("admin.erasure_page", "GET", "/admin/erasure"): 200,
+    ("admin.confirm_erasure", "POST", "/admin/erasure/<int:complaint_id>/confirm"): 404,
     ("admin.new_person", "GET", "/admin/people/new"): 200,
     ("admin.new_person", "POST", "/admin/people/new"): 400,
     ("admin.person_page", "GET", "/admin/people/<int:person_id>"): 200,
@@ -138,7 +141,8 @@ def world(app, create_complaint):
     return dict(reference=complaint.reference, token=token, promise_id=complaint.promises[0].id,
                 grant_id=grant.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
-                slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999)
+                slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
+                complaint_id=999)
 
 
 def urls(app, world):

@@ -1,0 +1,147 @@
+"""Privacy: personal data is kept only as long as needed, and erased when the customer asks.
+
+Anonymising keeps what reports count (reference, kind, category, status, the moments things
+happened, promises and their states, grants' remedy and amount, the classification) and removes
+everything that says who the customer is or what they wrote: contact details, the story, messages,
+notes, reasons, mails, and the secret status links (the link then opens nothing).
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+
+from ..extensions import db
+from ..models import Complaint, OutboxMail, User, utcnow
+from .complaints import record_event
+from .promise_editor import audit
+
+CLOSED_STATUSES = ("closed", "resolved", "withdrawn")
+# Event data that holds only codes, ids, amounts and moments; everything else (names, reasons) goes.
+SAFE_EVENT_DATA = frozenset({"channel", "fields", "promise", "grant", "remedy", "amount_cents", "currency",
+                             "cosigned_by", "signal_type", "root_cause", "chance_to_improve", "due"})
+ERASED = ""  # what an erased text field holds (the columns that must hold something)
+
+
+class PrivacyError(Exception):
+    """The request does not fit the complaint (for instance: it was erased already)."""
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same moment `months` calendar months earlier (31 March minus one month is 28/29 February)."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(moment.day, _calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _closed_before(cutoff: datetime):
+    """SQL: closed, and the latest closing moment that is set lies before the cutoff."""
+    moments = (Complaint.closed_at, Complaint.resolved_at, Complaint.withdrawn_at)
+    return and_(Complaint.status.in_(CLOSED_STATUSES), Complaint.anonymised_at.is_(None),
+                or_(*(moment.is_not(None) for moment in moments)),
+                *(or_(moment.is_(None), moment < cutoff) for moment in moments))
+
+
+def purge_candidates(now: datetime, months: int):
+    return select(Complaint).where(_closed_before(months_before(now, months))).order_by(Complaint.id)
+
+
+def count_purgeable(now: datetime, months: int) -> int:
+    """How many complaints `purge_closed` would anonymise now (for a dry run)."""
+    return db.session.scalar(
+        select(func.count(Complaint.id)).where(_closed_before(months_before(now, months)))) or 0
+
+
+def purge_closed(now: datetime, months: int) -> int:
+    """Anonymise every complaint closed longer than `months` months ago; returns how many. Idempotent."""
+    count = 0
+    for complaint in db.session.scalars(purge_candidates(now, months)).all():
+        anonymise(complaint, now)
+        count += 1
+    db.session.flush()
+    return count
+
+
+def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str = "system",
+              user_id: int | None = None) -> bool:
+    """Remove the personal data of one complaint, keep its numbers. False when it was done before."""
+    if complaint.anonymised_at is not None:
+        return False
+    now = now or utcnow()
+    complaint.name = complaint.email = complaint.story = ERASED
+    complaint.phone = complaint.happened_when = complaint.wish_other = None
+    complaint.escalation_reason = complaint.close_reason = complaint.improvement_note = None
+    for message in complaint.messages:
+        message.body = ERASED
+    for note in complaint.notes:
+        note.body = ERASED
+    for promise in complaint.promises:
+        promise.move_reason = None
+    for grant in complaint.grants:
+        grant.text, grant.decline_reason = ERASED, None
+    for event in complaint.events:
+        data = event.data or {}
+        if set(data) - SAFE_EVENT_DATA:
+            event.data = {key: value for key, value in data.items() if key in SAFE_EVENT_DATA}
+    complaint.status_links.clear()  # the secret links open nothing any more
+    # Mails about it: nothing personal stays, and a mail not sent yet is never sent.
+    db.session.flush()
+    db.session.execute(
+        update(OutboxMail).where(OutboxMail.complaint_id == complaint.id, OutboxMail.status == "pending")
+        .values(status="cancelled"))
+    db.session.execute(
+        update(OutboxMail).where(OutboxMail.complaint_id == complaint.id)
+        .values(recipient=ERASED, body_text=ERASED, body_html=ERASED, last_error=None))
+    complaint.anonymised_at = now
+    event = record_event(complaint, "anonymised", actor=actor, user_id=user_id, visible=False)
+    event.created_at = now
+    return True
+
+
+# --- on the customer's request -------------------------------------------------------------------
+
+def request_erasure(complaint: Complaint, now: datetime | None = None) -> bool:
+    """The customer asks us to erase their personal data; an admin confirms it. The complaint keeps
+    working until then. Returns False when it was asked before (nothing changes)."""
+    if complaint.anonymised_at is not None:
+        raise PrivacyError("erased already")
+    if complaint.erasure_requested_at is not None:
+        return False
+    now = now or utcnow()
+    complaint.erasure_requested_at = now
+    event = record_event(complaint, "erasure_requested")
+    event.created_at = now
+    db.session.flush()
+    return True
+
+
+def erasure_requests() -> list[Complaint]:
+    """Requests still to confirm, oldest first."""
+    return db.session.scalars(
+        select(Complaint).where(Complaint.erasure_requested_at.is_not(None), Complaint.anonymised_at.is_(None))
+        .order_by(Complaint.erasure_requested_at, Complaint.id)).all()
+
+
+def confirm_erasure(complaint: Complaint, admin: User, now: datetime | None = None) -> None:
+    """An admin confirms: the personal data goes at once, whatever the status. An open complaint is
+    withdrawn first, so no promise stays open; no mail goes out (we no longer keep the address)."""
+    if complaint.anonymised_at is not None:
+        raise PrivacyError("erased already")
+    now = now or utcnow()
+    if complaint.is_open:
+        complaint.status, complaint.withdrawn_at = "withdrawn", now
+        for promise in complaint.promises:
+            if promise.state in ("open", "proposed"):
+                promise.state = "ended"
+        event = record_event(complaint, "withdrawn", actor="system", visible=True)
+        event.created_at = now
+    if complaint.erasure_requested_at is None:
+        complaint.erasure_requested_at = now
+    confirmed = record_event(complaint, "erasure_confirmed", actor="agent", user_id=admin.id, visible=False)
+    confirmed.created_at = now
+    anonymise(complaint, now, actor="agent", user_id=admin.id)
+    audit(admin, "erasure_confirmed", complaint.reference)
+    db.session.flush()
