@@ -163,6 +163,10 @@ class WithdrawForm(Form):
     pass
 
 
+class EraseForm(Form):
+    pass
+
+
 class FindForm(HoneypotMixin, Form):
     reference = StringField(
         _l("Reference"), filters=[clean_line],

@@ -16,10 +16,10 @@ from ..services.organisation import get_calendar
 from ..validators import parse_amount_cents
 from . import bp
 from ..models import Grant, Promise
-from ..services import mandate, work
+from ..services import mandate, privacy, work
 from .forms import (CONTACT_CHOICES, choices, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, AboutForm,
                     AnswerOfferForm, ContactForm, FindForm, ManagerForm, MessageForm, NewDateForm,
-                    ReopenForm, SendForm, SignalForm, StoryForm, WishForm, WithdrawForm)
+                    ReopenForm, SendForm, SignalForm, StoryForm, WishForm, WithdrawForm, EraseForm)
 
 
 @dataclass(frozen=True)
@@ -344,6 +344,17 @@ def status_withdraw(token):
         service.withdraw(complaint)
         return redirect(url_for("public.status", token=token))
     return render_template("public/status_withdraw.html", complaint=complaint, token=token, form=form)
+
+
+@bp.route("/s/<token>/erase", methods=["GET", "POST"])
+def status_erase(token):
+    """Charter right 5 (control): the customer asks us to erase their personal details."""
+    complaint = _complaint_or_404(token)
+    form = EraseForm()
+    if complaint.erasure_requested_at is None and form.validate_on_submit():
+        privacy.request_erasure(complaint)
+        return redirect(url_for("public.status", token=token, erase=1))
+    return render_template("public/status_erase.html", complaint=complaint, token=token, form=form)
 
 
 @bp.route("/find", methods=["GET", "POST"])

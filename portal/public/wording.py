@@ -43,6 +43,7 @@ KIND_NAME = {
 
 EVENT_TEXT = {
     "filed": _l("You sent it to us"),
+    "erasure_requested": _l("You asked us to erase your personal details"),
     "customer_message": _l("You sent a message"),
     "contact_changed": _l("You changed how we reach you"),
     "withdrawn": _l("You withdrew it"),

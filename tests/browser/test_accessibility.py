@@ -139,6 +139,7 @@ PAGES = {
     "status-contact-errors": send_filled("/s/{complaint}/contact", {"#name": "", "#email": ""}),
     "status-manager": visit("/s/{complaint}/manager"),
     "status-withdraw": visit("/s/{complaint}/withdraw"),
+    "status-erase": visit("/s/{complaint}/erase"),
     "status-withdraw-when-withdrawn": visit("/s/{withdrawn}/withdraw"),
     "find": visit("/find"),
     "find-errors": send_empty("/find"),

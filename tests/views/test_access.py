@@ -17,6 +17,7 @@ ROUTES = {
     "public.question": "anyone", "public.check": "anyone", "public.find": "anyone", "public.find_sent": "anyone",
     "public.status": "token", "public.status_confirmation": "token", "public.status_copy": "token",
     "public.status_contact": "token", "public.status_manager": "token", "public.status_withdraw": "token",
+    "public.status_erase": "token",
     "public.answer_offer": "token", "public.answer_new_date": "token", "public.reopen": "token",
     "agent.login": "anyone", "agent.logout": "anyone",
     "agent.queue_page": "agent", "agent.complaint_page": "agent", "agent.claim": "agent", "agent.reply": "agent",
@@ -108,6 +109,8 @@ EXPECTED = {
     ("public.find", "POST", "/find"): 200,
     ("public.find_sent", "GET", "/find/sent"): 200,
     ("public.status_withdraw", "GET", "/s/<token>/withdraw"): 200,
+    ("public.status_erase", "GET", "/s/<token>/erase"): 200,
+    ("public.status_erase", "POST", "/s/<token>/erase"): 302,
     ("public.status_withdraw", "POST", "/s/<token>/withdraw"): 302,
 }
 

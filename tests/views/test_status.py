@@ -281,3 +281,42 @@ def test_a_closed_complaint_without_a_reason_does_not_point_to_one(client, creat
     text = status_text(client, token, **{"Accept-Language": "en"})
     assert "Below you see why" not in text and "Why we stopped" not in text
     assert "Do you want to know why? Contact us in one of the ways below." in text
+
+
+EN = {"Accept-Language": "en"}
+
+
+def test_the_customer_asks_to_erase_their_details_and_an_admin_erases_them(client, create_complaint):
+    complaint, token = create_complaint(story="My neighbour Jan saw the driver throw it.")
+    status = soup(client.get(f"/s/{token}", headers=EN))
+    assert status.find("a", string="Erase my personal details")["href"] == f"/s/{token}/erase"
+    page = text_of(soup(client.get(f"/s/{token}/erase", headers=EN)))
+    assert "Do you want us to erase your personal details?" in page
+    assert complaint.erasure_requested_at is None, "opening the page asks nothing yet"
+
+    response = client.post(f"/s/{token}/erase", headers=EN)
+    assert response.status_code == 302
+    text = status_text(client, token, "?erase=1", **EN)
+    assert "We have received your request. A person checks it and erases your details." in text
+    assert "You asked us to erase your personal details on" in text
+    assert "You asked us to erase your personal details" in text.split("What has happened so far")[1]
+    db.session.refresh(complaint)
+    asked = complaint.erasure_requested_at
+    assert asked is not None and complaint.status == "received", "the complaint keeps working until then"
+    # A second post (a double click, an old tab) changes nothing.
+    client.post(f"/s/{token}/erase")
+    db.session.refresh(complaint)
+    assert complaint.erasure_requested_at == asked
+
+    # The admin sees the request and erases: the story and the address are gone, the link opens nothing.
+    client.post("/agent/login", data={"email": "admin@gehoord.example", "password": "demo-admin"})
+    assert complaint.reference in text_of(soup(client.get("/admin/erasure")))
+    assert client.post(f"/admin/erasure/{complaint.id}/confirm").status_code == 302
+    db.session.refresh(complaint)
+    assert "Jan" not in (complaint.story or "") and complaint.email != "fatima@example.com"
+    assert client.get(f"/s/{token}").status_code == 404
+
+
+def test_asking_to_erase_is_said_in_dutch_too(client, create_complaint):
+    _complaint, token = create_complaint()
+    assert "Wis mijn persoonlijke gegevens" in status_text(client, token)
