@@ -234,14 +234,18 @@ def status_copy(token):
 
 
 def _status_page(complaint, token, status=200, **forms):
-    context = dict(form=MessageForm(), offer=mandate.open_offer(complaint),
-                   offer_form=AnswerOfferForm(prefix="offer"), date_form=NewDateForm(prefix="date"),
-                   reopen_form=ReopenForm(prefix="reopen"), can_reopen=work.can_reopen(complaint),
-                   sent=request.args.get("sent"))
-    if context["can_reopen"]:
+    # Only the forms this page shows (each costs a CSRF token and a little time on every view).
+    offer, can_reopen = mandate.open_offer(complaint), work.can_reopen(complaint)
+    asks_date = any(promise.state == "proposed" for promise in complaint.promises)
+    context = dict(form=MessageForm(), offer=offer, can_reopen=can_reopen, sent=request.args.get("sent"),
+                   offer_form=AnswerOfferForm(prefix="offer") if offer else None,
+                   date_form=NewDateForm(prefix="date") if asks_date else None,
+                   reopen_form=ReopenForm(prefix="reopen") if can_reopen else None)
+    if can_reopen:
         context["reopen_until"] = complaint.resolved_at + timedelta(days=work.REOPEN_DAYS)
-    context.update(forms)
-    context["page_errors"] = any(context[name].errors for name in ("form", "offer_form", "date_form", "reopen_form"))
+    context.update(forms)  # a form sent with errors is shown with them
+    context["page_errors"] = any(context[name] is not None and context[name].errors
+                                 for name in ("form", "offer_form", "date_form", "reopen_form"))
     return render_template("public/status.html", complaint=complaint, token=token, **context), status
 
 
