@@ -50,7 +50,7 @@ def make_engine(url: str):
         def _pragmas(dbapi_connection, _record):  # the portal's SQLite pragmas
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
     return engine

@@ -116,9 +116,11 @@ def register_extensions(app: Flask) -> None:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
             # WAL lets readers work while one writer writes; wait for a lock instead of failing.
+            # SQLite's waiters poll rather than queue, so with many writers at once one of them can
+            # wait long: 30 seconds of waiting is better for a customer than "try again".
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
