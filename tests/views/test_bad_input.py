@@ -194,6 +194,12 @@ STORAGES = ["memory://"] + ([os.environ["TEST_REDIS_URL"]] if os.environ.get("TE
 @pytest.fixture(params=STORAGES, ids=lambda url: url.split(":")[0])
 def limited_app_config(app_config, request):
     """Limits in memory (one server) and, when TEST_REDIS_URL is set, in Redis (several servers)."""
+    if request.param.startswith("redis"):
+        # The limiter is one object for the whole process and keeps the key prefix it was first
+        # given, so counts of an earlier test would stay in the (test-only) Redis database.
+        import redis
+
+        redis.Redis.from_url(request.param).flushdb()
     app_config.update(RATELIMIT_ENABLED=True, FILING_LIMIT="2 per hour", FIND_LIMIT="2 per hour",
                       RATELIMIT_STORAGE_URI=request.param, RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
     return app_config
