@@ -90,6 +90,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(Config.TEMPLATES_DIR), "migrations"))
     babel.init_app(app, locale_selector=select_locale)
+    from . import i18n
+
+    i18n.install(app)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -160,10 +163,13 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def commit_or_roll_back(response):
+        session = db.session()
+        if not (session.in_transaction() or session.new or session.dirty or session.deleted):
+            return response  # a page that read nothing from the database (the start page)
         if response.status_code < 400:
-            db.session.commit()
+            session.commit()
         else:
-            db.session.rollback()
+            session.rollback()
         return response
 
     @app.after_request

@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, request
-from flask_babel import get_locale
 
 from charter import RIGHTS
+
+from .i18n import current_locale
 
 DATE_TIME = {"nl": "EEEE d MMMM y, HH:mm", "en": "EEEE d MMMM y, HH:mm"}
 DATE = {"nl": "EEEE d MMMM y", "en": "EEEE d MMMM y"}
 
 
 def current_language() -> str:
-    locale = get_locale()
+    locale = current_locale()
     return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -29,8 +31,13 @@ def when(moment: datetime | None) -> str:
     """'dinsdag 24 november 2026, 17:00': weekday, date and time, never relative."""
     if moment is None:
         return ""
-    language = current_language()
-    return format_datetime(moment, DATE_TIME[language], tzinfo=_zone(), locale=language)
+    return _when(moment, current_language(), _zone())
+
+
+@lru_cache(maxsize=4096)
+def _when(moment: datetime, language: str, zone) -> str:
+    # A page shows the same few moments again and again (and Babel's formatting is not cheap).
+    return format_datetime(moment, DATE_TIME[language], tzinfo=zone, locale=language)
 
 
 def day(moment: datetime | date | None) -> str:

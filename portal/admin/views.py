@@ -157,20 +157,27 @@ def opening_hours_words() -> list[str]:
     from ..formatting import current_language
     from ..services.calendar import opening_groups
 
-    names = get_day_names("wide", locale=current_language())
+    # Kept with the settings snapshot (it goes when they change): every page's help shows them.
+    snapshot = organisation_snapshot()
+    memo = snapshot.__dict__.setdefault("opening_hours_words", {})
+    language = current_language()
+    if language in memo:
+        return memo[language]
+    names = get_day_names("wide", locale=language)
 
     def clock(value: str) -> str:
         hours, minutes = value.split(":")
         return gettext("%(hours)s:%(minutes)s", hours=int(hours), minutes=minutes)
 
     words = []
-    for first, last, opens, closes in opening_groups(organisation_snapshot().calendar.opening_hours):
+    for first, last, opens, closes in opening_groups(snapshot.calendar.opening_hours):
         if first == last:
             words.append(gettext("%(day)s, %(opens)s to %(closes)s", day=names[first],
                                  opens=clock(opens), closes=clock(closes)))
         else:
             words.append(gettext("%(first)s to %(last)s, %(opens)s to %(closes)s", first=names[first],
                                  last=names[last], opens=clock(opens), closes=clock(closes)))
+    memo[language] = words
     return words
 
 

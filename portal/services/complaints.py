@@ -151,8 +151,12 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
         contact_by=answers.get("contact_by") or "email",
         language=answers.get("language") or "nl", created_at=now, updated_at=now,
         promises=[], events=[], status_links=[])  # known to be empty: no lazy load after the flush
+    if timeline is not None:
+        timelines.snapshot_promises(complaint, timeline, now, calendar)
+    record_event(complaint, "filed", channel=channel)
+    token = add_status_link(complaint)
     db.session.add(complaint)
-    try:
+    try:  # one flush writes it all (the queue's sort key included), or nothing
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
@@ -161,10 +165,6 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
             raise
         return Filed(existing, add_status_link(existing), created=False)
 
-    if timeline is not None:
-        timelines.snapshot_promises(complaint, timeline, now, calendar)
-    record_event(complaint, "filed", channel=channel)
-    token = add_status_link(complaint)
     queue_mail("filed", complaint.email, complaint.language,
                lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
                complaint, status_url=status_url(token))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Complaint, Promise, PromiseStep, PromiseTimeline
@@ -87,9 +87,9 @@ def handling_limit(start: datetime, calendar: BusinessCalendar, max_weeks: int |
     """The latest moment any promise may have: the organisation's longest handling time from `start`
     (ending at closing time on a working day, as the admin editor counts it)."""
     if max_weeks is None:
-        from .organisation import DEFAULTS, get_organisation
+        from .organisation import DEFAULTS, organisation_snapshot
 
-        max_weeks = get_organisation().max_handling_weeks or DEFAULTS["max_handling_weeks"]
+        max_weeks = organisation_snapshot().max_handling_weeks or DEFAULTS["max_handling_weeks"]
     return calendar.add_weeks_then_working_day(start, max_weeks)
 
 
@@ -152,14 +152,13 @@ def plan(steps, filed_at: datetime, calendar: BusinessCalendar) -> list[PlannedP
 
 def current_timeline(kind: str, category_id: int | None) -> PromiseTimeline | None:
     """The newest version for this kind and category; for a complaint without one, the general one."""
-    def newest(cat_id):
-        query = select(PromiseTimeline).where(PromiseTimeline.kind == kind)
-        query = query.where(PromiseTimeline.category_id.is_(None) if cat_id is None
-                            else PromiseTimeline.category_id == cat_id)
-        return db.session.scalar(query.order_by(PromiseTimeline.version.desc()).limit(1))
-
-    timeline = newest(category_id) if category_id is not None else None
-    return timeline or newest(None)
+    query = select(PromiseTimeline).where(PromiseTimeline.kind == kind)
+    if category_id is None:
+        query = query.where(PromiseTimeline.category_id.is_(None))
+    else:  # one query: the category's own versions sort before the general ones
+        query = query.where(or_(PromiseTimeline.category_id == category_id, PromiseTimeline.category_id.is_(None)))
+        query = query.order_by(PromiseTimeline.category_id.is_(None))
+    return db.session.scalar(query.order_by(PromiseTimeline.version.desc()).limit(1))
 
 
 def create_timeline(kind: str, category_id: int | None, steps: list[dict],

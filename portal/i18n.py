@@ -1,0 +1,43 @@
+"""Translations for templates, looked up once per page and language instead of once per string.
+
+Flask-Babel finds the translations through five context lookups on every call; a status page asks
+for 30 to 40 strings. The answer is kept on `g` beside the locale it belongs to, so a mail rendered
+in the customer's language (`force_locale`) or a language switch (`refresh`) still gets its own.
+"""
+from __future__ import annotations
+
+import flask_babel
+from flask import Flask, g
+
+
+def translations():
+    try:
+        real_g = g._get_current_object()
+    except RuntimeError:  # no app context: Flask-Babel's own answer (no translations)
+        return flask_babel.get_translations()
+    locale = getattr(getattr(real_g, "_flask_babel", None), "babel_locale", None)
+    cached = getattr(real_g, "_gehoord_translations", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    found = flask_babel.get_translations()
+    real_g._gehoord_translations = (flask_babel.get_locale(), found)
+    return found
+
+
+def current_locale():
+    """The locale Flask-Babel chose for this request (or forced for a mail), without its lookups."""
+    try:
+        state = getattr(g._get_current_object(), "_flask_babel", None)
+    except RuntimeError:
+        state = None
+    return getattr(state, "babel_locale", None) or flask_babel.get_locale()
+
+
+def install(app: Flask) -> None:
+    """Replace the template callables Flask-Babel installed with ones that use `translations()`."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
