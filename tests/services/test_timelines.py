@@ -207,3 +207,19 @@ def test_a_fresh_installation_without_demo_data_still_makes_dated_promises(app):
     service.save_answers(draft, answers(category="other"))
     filed = service.file_complaint(draft, get_calendar())
     assert [p.key for p in filed.complaint.promises] == ["contact", "proposal", "resolved"]
+
+
+def test_a_category_with_its_own_timeline_gets_its_newest_version_and_the_others_the_general_one(app):
+    from portal.models import Category
+
+    own, without = db.session.scalars(select(Category).order_by(Category.id).limit(2)).all()
+    step = dict(key="contact", label_nl="Wij bellen u", label_en="We call you", offset_amount=2,
+                offset_unit="working_days")
+    first = timelines.create_timeline("complaint", own.id, [step])
+    newest = timelines.create_timeline("complaint", own.id, [{**step, "offset_amount": 3}])
+    timelines.create_timeline("complaint", None, [{**step, "offset_amount": 4}])
+    general = timelines.create_timeline("complaint", None, [{**step, "offset_amount": 5}])
+    assert general.version > newest.version > first.version  # the general one is newer, and still not chosen
+    assert timelines.current_timeline("complaint", own.id) == newest
+    assert timelines.current_timeline("complaint", without.id) == general
+    assert timelines.current_timeline("complaint", None) == general
