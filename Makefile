@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := portal
 
-.PHONY: run test test-pg install translations extract serve send-mail audit clean
+.PHONY: run test test-pg install translations extract serve send-mail audit audit-deps clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ test-pg: translations
 audit: install
 	$(BIN)/bandit -q -r portal charter -ll
 
+# Known vulnerabilities in our dependencies (pip-audit); skipped, and said so, where PyPI's advisory
+# data cannot be reached (.ci/audit-deps explains).
+audit-deps: install
+	bash .ci/audit-deps
+
 send-mail: install
 	GEHOORD_ENV=development $(BIN)/flask portal send-mail
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit instance .pytest_cache .hypothesis
