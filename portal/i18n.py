@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import flask_babel
 from flask import Flask, g
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 
 def translations():
@@ -33,6 +35,24 @@ def current_locale():
     return getattr(state, "babel_locale", None) or flask_babel.get_locale()
 
 
+@pass_eval_context
+def template_gettext(eval_ctx, string: str, **variables) -> str:
+    """Jinja's new-style `gettext` (escaped placeholders, always a format string) in one call.
+
+    Jinja's own goes through three context calls per string (`_`, then `gettext`, then the
+    function it wraps); a page has dozens of strings.
+    """
+    found = translations().ugettext(string)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    found = translations().ungettext(singular, plural, num)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+
 def install(app: Flask) -> None:
     """Replace the template callables Flask-Babel installed with ones that use `translations()`."""
     app.jinja_env.install_gettext_callables(
@@ -41,3 +61,4 @@ def install(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -39,3 +39,14 @@ def test_dates_follow_the_language_and_the_organisations_time_zone(app):
         get_organisation().timezone = "Europe/London"
         db.session.flush()  # the settings snapshot (and so the zone) is renewed at the flush
         assert when(moment) == "dinsdag 24 november 2026, 16:00"
+
+
+def test_placeholders_are_escaped_in_pages_and_left_alone_in_plain_text_mails(app):
+    from flask import current_app
+
+    words = "{{ _('From %(name)s, on %(when)s.', name=name, when='x') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(words, name="Ann & <b>Bo</b>") == "From Ann &amp; &lt;b&gt;Bo&lt;/b&gt;, on x."
+        plain = current_app.jinja_env.overlay(autoescape=False).from_string(words)
+        assert plain.render(name="Ann & Bo") == "From Ann & Bo, on x."
+        assert render_template_string("{{ _('100%% sure') }}") == "100% sure"  # always a format string
