@@ -60,11 +60,6 @@ def _format(eval_ctx, found: str, variables: dict) -> str:
 
 
 def install(app: Flask) -> None:
-    """Replace the template callables Flask-Babel installed with ones that use `translations()`."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True)
+    """Put these in place of the template functions Flask-Babel installed (it already switched on
+    Jinja's new-style gettext, which `{% trans %}` blocks follow too)."""
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -159,12 +159,8 @@ class ManagerForm(Form):
         validators=[LengthBetween(0, 2000, "", _l("Your reason must be 2,000 characters or less"))])
 
 
-class WithdrawForm(Form):
-    pass
-
-
-class EraseForm(Form):
-    pass
+class ConfirmForm(Form):
+    """A yes on a page that asks one question (withdraw it, erase my details): only the CSRF token."""
 
 
 class FindForm(HoneypotMixin, Form):

@@ -18,8 +18,8 @@ from . import bp
 from ..models import Grant, Promise
 from ..services import mandate, privacy, work
 from .forms import (CONTACT_CHOICES, choices, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, AboutForm,
-                    AnswerOfferForm, ContactForm, FindForm, ManagerForm, MessageForm, NewDateForm,
-                    ReopenForm, SendForm, SignalForm, StoryForm, WishForm, WithdrawForm, EraseForm)
+                    AnswerOfferForm, ConfirmForm, ContactForm, FindForm, ManagerForm, MessageForm,
+                    NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm)
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,7 @@ def status_manager(token):
 @bp.route("/s/<token>/withdraw", methods=["GET", "POST"])
 def status_withdraw(token):
     complaint = _complaint_or_404(token)
-    form = WithdrawForm()
+    form = ConfirmForm()
     if complaint.is_open and form.validate_on_submit():
         service.withdraw(complaint)
         return redirect(url_for("public.status", token=token))
@@ -354,7 +354,7 @@ def status_withdraw(token):
 def status_erase(token):
     """Charter right 5 (control): the customer asks us to erase their personal details."""
     complaint = _complaint_or_404(token)
-    form = EraseForm()
+    form = ConfirmForm()
     if complaint.erasure_requested_at is None and form.validate_on_submit():
         privacy.request_erasure(complaint)
         return redirect(url_for("public.status", token=token, erase=1))
