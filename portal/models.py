@@ -65,6 +65,8 @@ class Organisation(db.Model):
     # For every customer who complains, this many say nothing (used in reports).
     silent_ratio: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    # Raised by the database when a person's name or a category changes (portal/versions.py).
+    names_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -213,6 +215,9 @@ class Complaint(db.Model):
     # moment it was erased (by that confirmation or by `flask portal purge` after the retention).
     erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised by the database with every change to the complaint, its promises, messages, events and
+    # grants (triggers: portal/versions.py). The status page is kept while it stays the same.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # What it was, told by the person who handled it (for learning, never shown as a verdict).
     signal_type: Mapped[str | None] = mapped_column(String(20))  # fix | listen | compliment | suggestion
@@ -461,3 +466,10 @@ def keep_next_due_at(session, _flush_context, _instances) -> None:
         earliest = min(due) if due else None
         if complaint.next_due_at != earliest:
             complaint.next_due_at = earliest
+
+
+@event.listens_for(db.metadata, "after_create")
+def _create_version_triggers(_metadata, connection, **_kw) -> None:
+    from .versions import create_triggers
+
+    create_triggers(connection.exec_driver_sql, connection.dialect.name)

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import page_cache
 from ..extensions import db, limiter
 from ..models import Category
 from ..services import complaints as service
@@ -112,6 +112,8 @@ def _answers_from(form) -> dict:
 
 @bp.route("/")
 def start():
+    if page_cache.usable():  # the same for every visitor in a language
+        return page_cache.serve(("start",), None, lambda: (render_template("public/start.html"), None))
     return render_template("public/start.html")
 
 
@@ -242,7 +244,7 @@ def _status_page(complaint, token, status=200, **forms):
                    date_form=NewDateForm(prefix="date") if asks_date else None,
                    reopen_form=ReopenForm(prefix="reopen") if can_reopen else None)
     if can_reopen:
-        context["reopen_until"] = complaint.resolved_at + timedelta(days=work.REOPEN_DAYS)
+        context["reopen_until"] = work.reopen_until(complaint)
     context.update(forms)  # a form sent with errors is shown with them
     context["page_errors"] = any(context[name] is not None and context[name].errors
                                  for name in ("form", "offer_form", "date_form", "reopen_form"))
@@ -298,8 +300,22 @@ def reopen(token):
     return _status_page(complaint, token, reopen_form=form)
 
 
+def _status_page_to_keep(token):
+    complaint = _complaint_or_404(token)
+    html, _status = _status_page(complaint, token)
+    # The one thing on it that changes with time alone: the button to open it again goes.
+    until = work.reopen_until(complaint) if work.can_reopen(complaint) else None
+    return html, until.timestamp() if until else None
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def status(token):
+    if page_cache.usable():
+        version = service.page_version(token)
+        if version is None:
+            page_cache.forget(("status", token))
+            abort(404)
+        return page_cache.serve(("status", token), version, lambda: _status_page_to_keep(token))
     complaint = _complaint_or_404(token)
     form = MessageForm()
     if form.validate_on_submit():

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Category, Complaint, Draft, Event, Message, StatusLink, utcnow
+from ..models import Category, Complaint, Draft, Event, Message, Organisation, StatusLink, utcnow
 from . import timelines
 from .calendar import BusinessCalendar
 from .outbox import public_url, queue_mail
@@ -84,6 +84,24 @@ def complaint_for_token(token: str) -> Complaint | None:
         select(Complaint).join(StatusLink, StatusLink.complaint_id == Complaint.id)
         .where(StatusLink.token_hash == hash_token(token))
         .options(joinedload(Complaint.owner), joinedload(Complaint.category)))
+
+
+def page_version(token: str) -> tuple[int, int] | None:
+    """What the status page of this link shows is the same while this pair is: the complaint's
+    version and the names version, both raised by the database (portal/versions.py). None for a
+    link that does not work (never was, or stopped working after an erasure)."""
+    if not token or len(token) > 100:
+        return None
+    # Read on every visit of a kept page: a Core statement built once, without the ORM's work.
+    row = db.session.connection().execute(_PAGE_VERSION, {"token_hash": hash_token(token)}).first()
+    return tuple(row) if row is not None else None
+
+
+_PAGE_VERSION = (
+    select(Complaint.version,
+           select(Organisation.names_version).order_by(Organisation.id).limit(1).scalar_subquery())
+    .join(StatusLink, StatusLink.complaint_id == Complaint.id)
+    .where(StatusLink.token_hash == bindparam("token_hash")))
 
 
 def status_url(token: str) -> str:

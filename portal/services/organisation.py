@@ -66,7 +66,9 @@ def organisation_snapshot() -> SimpleNamespace:
         closing_days = tuple(SimpleNamespace(day=c.day, closed_from=c.closed_from, reason=getattr(c, "reason", None))
                              for c in organisation.closing_days)
         snapshot = SimpleNamespace(**columns, closing_days=closing_days,
-                                   calendar=BusinessCalendar.for_organisation(organisation))
+                                   calendar=BusinessCalendar.for_organisation(organisation),
+                                   # What pages built from it share (portal/page_cache.py).
+                                   fingerprint=hash(repr((sorted(columns.items()), closing_days))))
         cache.update(snapshot=snapshot, expires=time.monotonic() + SNAPSHOT_SECONDS)
     return snapshot
 

@@ -218,10 +218,16 @@ def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) 
     db.session.flush()
 
 
+def reopen_until(complaint: Complaint) -> datetime | None:
+    """Until when a solved complaint can be opened again (None when it is not solved)."""
+    if complaint.status != "resolved" or complaint.resolved_at is None:
+        return None
+    return complaint.resolved_at + timedelta(days=REOPEN_DAYS)
+
+
 def can_reopen(complaint: Complaint, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (complaint.status == "resolved" and complaint.resolved_at is not None
-            and now - complaint.resolved_at <= timedelta(days=REOPEN_DAYS))
+    until = reopen_until(complaint)
+    return until is not None and (now or utcnow()) <= until
 
 
 def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: datetime | None = None) -> None:
