@@ -174,7 +174,10 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
     record_event(complaint, "filed", channel=channel)
     token = add_status_link(complaint)
     db.session.add(complaint)
-    try:  # one flush writes it all (the queue's sort key included), or nothing
+    queue_mail("filed", complaint.email, complaint.language,
+               lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
+               complaint, status_url=status_url(token))
+    try:  # one flush writes it all (the queue's sort key and the mail included), or nothing
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
@@ -182,10 +185,6 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
         if existing is None:
             raise
         return Filed(existing, add_status_link(existing), created=False)
-
-    queue_mail("filed", complaint.email, complaint.language,
-               lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
-               complaint, status_url=status_url(token))
     return Filed(complaint, token, created=True)
 
 

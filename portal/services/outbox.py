@@ -35,17 +35,20 @@ def public_url(endpoint: str, **values) -> str:
 
 def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
                complaint: Complaint | None = None, **context) -> OutboxMail:
-    """Render a mail in the recipient's language and put it in the outbox."""
+    """Render a mail in the recipient's language and put it in the outbox.
+
+    The row is written with the rest of the change, at its flush: a complaint not flushed yet
+    (filing) gets its mail in the same statement batch, and a change that is rolled back has none.
+    """
     with force_locale(language):
         context.update(complaint=complaint, language=language)
         row = OutboxMail(
             kind=kind, recipient=recipient, language=language, subject=str(subject()),
             body_text=render_template(f"mail/{kind}.txt", **context),
             body_html=render_template(f"mail/{kind}.html", **context),
-            complaint_id=complaint.id if complaint is not None else None,
+            complaint=complaint,
         )
     db.session.add(row)
-    db.session.flush()
     return row
 
 
