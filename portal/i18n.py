@@ -6,7 +6,10 @@ in the customer's language (`force_locale`) or a language switch (`refresh`) sti
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import flask_babel
+from babel import support
 from flask import Flask, g
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -33,6 +36,23 @@ def current_locale():
     except RuntimeError:
         state = None
     return getattr(state, "babel_locale", None) or flask_babel.get_locale()
+
+
+def form_translations():
+    """WTForms' own messages ('Not a valid integer value') in the reader's language.
+
+    Flask-WTF reads that catalogue from disk again for every request that builds a form; it does
+    not change while the app runs, so it is read once per language.
+    """
+    locale = current_locale()
+    return _wtforms_catalogue(str(locale)) if locale is not None else None
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(language: str):
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
 
 
 @pass_eval_context

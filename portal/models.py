@@ -454,8 +454,8 @@ class ImprovementLink(db.Model):
 def keep_next_due_at(session, _flush_context, _instances) -> None:
     """Before every flush: each complaint whose promises changed gets its earliest open due moment.
 
-    One place for the rule, whatever service changed a promise (filing, a reply that keeps one, a
-    moved date, the tick that marks one missed).
+    Whatever service changed a promise (a reply that keeps one, a moved date, the tick that marks
+    one missed); filing writes its rows without the session and sets it from the same rule.
     """
     changed = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -464,10 +464,14 @@ def keep_next_due_at(session, _flush_context, _instances) -> None:
         elif isinstance(obj, Complaint) and obj in session.new:
             changed.add(obj)
     for complaint in changed - set(session.deleted):
-        due = [p.due_at for p in complaint.promises if p.state == "open" and p not in session.deleted]
-        earliest = min(due) if due else None
+        earliest = earliest_open_due(p for p in complaint.promises if p not in session.deleted)
         if complaint.next_due_at != earliest:
             complaint.next_due_at = earliest
+
+
+def earliest_open_due(promises) -> datetime | None:
+    """The queue's sort key: the due moment of the earliest open promise (None when none is open)."""
+    return min((p.due_at for p in promises if p.state == "open"), default=None)
 
 
 @event.listens_for(db.metadata, "after_create")

@@ -5,6 +5,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Optional, ValidationError
 
+from ..i18n import form_translations
 from ..validators import Amount, LengthBetween, PhoneNumber, Required, clean_line, clean_text
 
 STORY_MIN, STORY_MAX = 10, 5000
@@ -24,6 +25,10 @@ class HoneypotMixin:
 class Form(FlaskForm):
     """A customer's form. A refused CSRF token is told once, at the top of the page (see
     portal/errors.py), never as an English field error; the form still counts as not valid."""
+
+    class Meta:
+        def get_translations(self, form):
+            return form_translations()
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -37,19 +37,22 @@ def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], s
                complaint: Complaint | None = None, **context) -> OutboxMail:
     """Render a mail in the recipient's language and put it in the outbox.
 
-    The row is written with the rest of the change, at its flush: a complaint not flushed yet
-    (filing) gets its mail in the same statement batch, and a change that is rolled back has none.
+    The row is written with the rest of the change, at its flush, so a change that is rolled back
+    has no mail either.
     """
-    with force_locale(language):
-        context.update(complaint=complaint, language=language)
-        row = OutboxMail(
-            kind=kind, recipient=recipient, language=language, subject=str(subject()),
-            body_text=render_template(f"mail/{kind}.txt", **context),
-            body_html=render_template(f"mail/{kind}.html", **context),
-            complaint=complaint,
-        )
+    row = OutboxMail(**render_mail(kind, recipient, language, subject, complaint, **context), complaint=complaint)
     db.session.add(row)
     return row
+
+
+def render_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
+                complaint: Complaint | None = None, **context) -> dict:
+    """The outbox row's columns for a mail (without the complaint): rendered, not stored yet."""
+    with force_locale(language):
+        context.update(complaint=complaint, language=language)
+        return dict(kind=kind, recipient=recipient, language=language, subject=str(subject()),
+                    body_text=render_template(f"mail/{kind}.txt", **context),
+                    body_html=render_template(f"mail/{kind}.html", **context))
 
 
 def backoff(attempts: int) -> timedelta:

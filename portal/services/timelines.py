@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import or_, select
 
 from ..extensions import db
@@ -152,13 +153,48 @@ def plan(steps, filed_at: datetime, calendar: BusinessCalendar) -> list[PlannedP
 
 def current_timeline(kind: str, category_id: int | None) -> PromiseTimeline | None:
     """The newest version for this kind and category; for a complaint without one, the general one."""
-    query = select(PromiseTimeline).where(PromiseTimeline.kind == kind)
+    return db.session.scalar(_current(select(PromiseTimeline), kind, category_id))
+
+
+def current_timeline_id(kind: str, category_id: int | None) -> int | None:
+    """The id of `current_timeline` (what filing needs: its steps come from `steps_of_version`)."""
+    return db.session.scalar(_current(select(PromiseTimeline.id), kind, category_id))
+
+
+def _current(query, kind: str, category_id: int | None):
+    query = query.where(PromiseTimeline.kind == kind)
     if category_id is None:
         query = query.where(PromiseTimeline.category_id.is_(None))
     else:  # one query: the category's own versions sort before the general ones
         query = query.where(or_(PromiseTimeline.category_id == category_id, PromiseTimeline.category_id.is_(None)))
         query = query.order_by(PromiseTimeline.category_id.is_(None))
-    return db.session.scalar(query.order_by(PromiseTimeline.version.desc()).limit(1))
+    return query.order_by(PromiseTimeline.version.desc()).limit(1)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of a saved timeline version, as plain data."""
+    position: int
+    key: str
+    label_nl: str
+    label_en: str
+    explanation_nl: str | None
+    explanation_en: str | None
+    offset_amount: int
+    offset_unit: str
+    relative_to: str
+
+
+def steps_of_version(timeline_id: int) -> tuple[Step, ...]:
+    """The steps of one timeline version, read once per process: a saved version never changes (an
+    edit or a restore makes a new version), so every filing need not read them again."""
+    kept = current_app.extensions.setdefault("gehoord.timeline_steps", {})
+    if timeline_id not in kept:
+        rows = db.session.scalars(select(PromiseStep).where(PromiseStep.timeline_id == timeline_id)
+                                  .order_by(PromiseStep.position)).all()
+        kept[timeline_id] = tuple(Step(**{name: getattr(row, name) for name in Step.__dataclass_fields__})
+                                  for row in rows)
+    return kept[timeline_id]
 
 
 def create_timeline(kind: str, category_id: int | None, steps: list[dict],
@@ -185,7 +221,7 @@ def ensure_default_timelines() -> None:
             create_timeline(kind, None, steps)
 
 
-def snapshot_promises(complaint: Complaint, timeline: PromiseTimeline, filed_at: datetime,
+def snapshot_promises(complaint: Complaint, timeline_id: int, filed_at: datetime,
                       calendar: BusinessCalendar, max_weeks: int | None = None) -> None:
     """Copy the steps onto the complaint as promises with absolute due moments.
 
@@ -193,7 +229,7 @@ def snapshot_promises(complaint: Complaint, timeline: PromiseTimeline, filed_at:
     promise falls after the longest handling time: many closing days cannot push one past it.
     """
     limit = handling_limit(filed_at, calendar, max_weeks)
-    for planned in plan(timeline.steps, filed_at, calendar):
+    for planned in plan(steps_of_version(timeline_id), filed_at, calendar):
         complaint.promises.append(
             promise_from_step(planned.step, min(planned.due_at, limit), planned.step.position))
 
