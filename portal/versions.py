@@ -10,8 +10,14 @@ state, and several paths write with plain UPDATE statements (an offer answered, 
 promises missed, the purge). The database sees every one. The statements are here once, for
 `db.create_all()` (tests, `make run`) and for the migration that adds them.
 
-On SQLite, a migration that rebuilds one of these tables (batch mode "recreate") drops its
-triggers: it must call `create_triggers` again.
+On SQLite, a migration that rebuilds one of these tables (batch mode "recreate") fails on the
+triggers that name `complaints` or `organisations`, and silently drops those of a rebuilt child
+table: such a migration calls `drop_triggers` before and `create_triggers` after. On PostgreSQL
+every change under a complaint also locks that complaint's row for the rest of its transaction
+(services already change the complaint itself with its promises, messages and grants), and a new
+name or category text locks the one organisations row (rare: admin work).
+
+The statements are put together from the fixed names in this module, never from input.
 """
 from __future__ import annotations
 
@@ -21,6 +27,11 @@ CHILD_TABLES = ("promises", "messages", "events", "grants")
 _SQLITE_CHILD = """
 CREATE TRIGGER IF NOT EXISTS {table}_{verb}_raises_complaint_version AFTER {op} ON {table}
 BEGIN UPDATE complaints SET version = version + 1 WHERE id = {row}.complaint_id; END
+"""
+
+_SQLITE_CATEGORY = """
+CREATE TRIGGER IF NOT EXISTS categories_{verb}_raises_names_version AFTER {op} ON categories
+BEGIN UPDATE organisations SET names_version = names_version + 1; END
 """
 
 SQLITE = [
@@ -39,11 +50,13 @@ CREATE TRIGGER IF NOT EXISTS users_name_raises_names_version AFTER UPDATE OF nam
 WHEN NEW.name IS NOT OLD.name
 BEGIN UPDATE organisations SET names_version = names_version + 1; END
 """,
-    *(f"""
-CREATE TRIGGER IF NOT EXISTS categories_{verb}_raises_names_version AFTER {verb.upper()} ON categories
-BEGIN UPDATE organisations SET names_version = names_version + 1; END
-""" for verb in ("update", "delete")),
+    *(_SQLITE_CATEGORY.format(verb=verb, op=verb.upper()) for verb in ("update", "delete")),
 ]
+
+_POSTGRESQL_CHILD = """
+CREATE OR REPLACE TRIGGER {table}_raise_complaint_version AFTER INSERT OR UPDATE OR DELETE ON {table}
+FOR EACH ROW EXECUTE FUNCTION gehoord_raise_complaint_version()
+"""
 
 POSTGRESQL = [
     """
@@ -71,10 +84,7 @@ BEGIN
   RETURN NULL;
 END $$
 """,
-    *(f"""
-CREATE OR REPLACE TRIGGER {table}_raise_complaint_version AFTER INSERT OR UPDATE OR DELETE ON {table}
-FOR EACH ROW EXECUTE FUNCTION gehoord_raise_complaint_version()
-""" for table in CHILD_TABLES),
+    *(_POSTGRESQL_CHILD.format(table=table) for table in CHILD_TABLES),
     # Before the row is written: no second UPDATE. A child's trigger already raised it (the WHEN).
     """
 CREATE OR REPLACE TRIGGER complaints_raise_version BEFORE UPDATE ON complaints

@@ -303,8 +303,8 @@ def reopen(token):
 def _status_page_to_keep(token):
     complaint = _complaint_or_404(token)
     html, _status = _status_page(complaint, token)
-    # The one thing on it that changes with time alone: the button to open it again goes.
-    until = work.reopen_until(complaint) if work.can_reopen(complaint) else None
+    # The one thing on it that changes with time alone: the button to open it again goes then.
+    until = work.reopen_until(complaint)
     return html, until.timestamp() if until else None
 
 

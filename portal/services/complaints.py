@@ -180,6 +180,8 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
     complaint.next_due_at = earliest_open_due(complaint.promises)
     record_event(complaint, "filed", channel=channel)
     token = add_status_link(complaint)
+    # Rendered, not queued: `queue_mail` would tie the row to this complaint, and the session would
+    # then write the complaint a second time.
     mail = render_mail("filed", complaint.email, complaint.language,
                        lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
                        complaint, status_url=status_url(token))
@@ -214,7 +216,7 @@ def _insert_filing(complaint: Complaint, mail: dict) -> int:
     from ..models import OutboxMail, Promise, StatusLink as Link
 
     connection = db.session.connection()
-    complaint_id = connection.execute(insert(Complaint).returning(Complaint.id), _columns(complaint)).scalar_one()
+    complaint_id = connection.execute(insert(Complaint), _columns(complaint)).inserted_primary_key[0]
     for model, rows in ((Promise, complaint.promises), (Event, complaint.events), (Link, complaint.status_links)):
         if rows:
             connection.execute(insert(model), [_columns(row, complaint_id=complaint_id) for row in rows])

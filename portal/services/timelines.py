@@ -189,12 +189,16 @@ def steps_of_version(timeline_id: int) -> tuple[Step, ...]:
     """The steps of one timeline version, read once per process: a saved version never changes (an
     edit or a restore makes a new version), so every filing need not read them again."""
     kept = current_app.extensions.setdefault("gehoord.timeline_steps", {})
-    if timeline_id not in kept:
-        rows = db.session.scalars(select(PromiseStep).where(PromiseStep.timeline_id == timeline_id)
-                                  .order_by(PromiseStep.position)).all()
-        kept[timeline_id] = tuple(Step(**{name: getattr(row, name) for name in Step.__dataclass_fields__})
-                                  for row in rows)
-    return kept[timeline_id]
+    if timeline_id in kept:
+        return kept[timeline_id]
+    rows = db.session.scalars(select(PromiseStep).where(PromiseStep.timeline_id == timeline_id)
+                              .order_by(PromiseStep.position)).all()
+    steps = tuple(Step(**{name: getattr(row, name) for name in Step.__dataclass_fields__}) for row in rows)
+    # A version made in this very session may still be rolled back (and SQLite may give its id to
+    # the next one): only what was there before is kept.
+    if not db.session.info.get("made_timelines"):
+        kept[timeline_id] = steps
+    return steps
 
 
 def create_timeline(kind: str, category_id: int | None, steps: list[dict],
@@ -211,6 +215,7 @@ def create_timeline(kind: str, category_id: int | None, steps: list[dict],
         timeline.steps.append(PromiseStep(position=position, **{"relative_to": "filing", **step}))
     db.session.add(timeline)
     db.session.flush()
+    db.session.info["made_timelines"] = True  # see steps_of_version
     return timeline
 
 

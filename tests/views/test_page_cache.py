@@ -143,3 +143,30 @@ def test_every_visitor_of_a_kept_page_gets_their_own_form_token_and_can_send(app
     assert response.status_code == 302
     assert "Here is the receipt number: 4411." in page_text(first, token, **EN)
     assert db.session.scalar(select(Complaint.id)) == complaint.id
+
+
+def test_the_cache_keeps_within_its_page_count_and_its_characters():
+    from portal.page_cache import PageCache
+
+    cache = PageCache(size=3, max_characters=1_000)
+    for number in range(5):
+        cache.put(("page", number), 1, until=100.0, html="x" * 50, now=0.0)
+    assert len(cache) == 3 and cache.get(("page", 0), 1, now=1.0) is None
+    assert cache.get(("page", 4), 1, now=1.0) == "x" * 50
+    cache.put(("long",), 1, until=100.0, html="y" * 101, now=1.0)  # over a tenth of the whole: not kept
+    assert cache.get(("long",), 1, now=1.0) is None
+    for number in range(3):
+        cache.put(("page", number), 1, until=100.0, html="z" * 90, now=1.0)
+    assert cache._characters <= 1_000 and len(cache) == 3
+
+
+def test_a_page_past_its_time_leaves_memory_even_when_nobody_asks_for_it():
+    from portal.page_cache import SWEEP_SECONDS, PageCache
+
+    cache = PageCache(size=10)
+    cache.put(("status", "erased-link", "nl"), 1, until=10.0, html="Fatima's story", now=0.0)
+    cache.put(("start", "nl"), 1, until=10_000.0, html="start", now=0.0)
+    assert cache.get(("start", "nl"), 1, now=10.0 + SWEEP_SECONDS) == "start"
+    assert len(cache) == 1, "the other page went at the sweep, though nobody asked for it"
+    cache.put(("late",), 1, until=5.0, html="already past", now=6.0)
+    assert len(cache) == 1
