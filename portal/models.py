@@ -343,8 +343,6 @@ class OutboxMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    complaint: Mapped[Complaint | None] = relationship()
-
 
 class Draft(db.Model):
     """Answers of a filing in progress, kept on the server so nothing typed is lost."""

@@ -1,10 +1,11 @@
 """Pages kept after they are built, for as long as what they show is known to be the same.
 
 Building the status page costs five queries, some forty strings and seven dates; a customer who
-came from a mail reads it again and again. A kept page is shown again only when its *fingerprint* is the same as when it was built: for
-the status page, the complaint's version and the names version, which the database raises with
-every change (portal/versions.py), read in one small query on every visit. Also part of every key:
-the reader's language and the organisation's settings as this process has them.
+came from a mail reads it again and again. A kept page is shown again only when its *fingerprint*
+is the same as when it was built: for the status page, the complaint's version and the names
+version, which the database raises with every change (portal/versions.py), read in one small query
+on every visit. Also part of every key: the reader's language and the organisation's settings as
+this process has them.
 
 - Only a plain GET with nothing waiting in the session (no flashed message) is served or kept.
 - The CSRF token in a kept page is the first visitor's: it is stored as a placeholder and every
@@ -13,8 +14,8 @@ the reader's language and the organisation's settings as this process has them.
   epoch); none is kept longer than MAX_SECONDS, so personal data does not stay in memory for long
   (a worker that serves neither page for a while drops them at its next one).
 - Each process keeps its own pages (PAGE_CACHE_SIZE of them, 0 switches it off, and at most
-  MAX_CHARACTERS in all): no page is shared
-  between processes or servers, and each checks the database's counters itself.
+  MAX_CHARACTERS in all): no page is shared between processes or servers, and each checks the
+  database's counters itself.
 """
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Category, Complaint, Draft, Event, Message, Organisation, StatusLink, earliest_open_due, utcnow
+from ..models import (Category, Complaint, Draft, Event, Message, Organisation, OutboxMail, Promise, StatusLink,
+                      earliest_open_due, utcnow)
 from . import timelines
 from .calendar import BusinessCalendar
 from .outbox import public_url, queue_mail, render_mail
@@ -180,8 +181,7 @@ def file_complaint(draft: Draft, calendar: BusinessCalendar, now: datetime | Non
     complaint.next_due_at = earliest_open_due(complaint.promises)
     record_event(complaint, "filed", channel=channel)
     token = add_status_link(complaint)
-    # Rendered, not queued: `queue_mail` would tie the row to this complaint, and the session would
-    # then write the complaint a second time.
+    # Rendered here, written by `_insert_filing` with the complaint's new id.
     mail = render_mail("filed", complaint.email, complaint.language,
                        lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
                        complaint, status_url=status_url(token))
@@ -213,11 +213,10 @@ def _columns(obj, **values) -> dict:
 
 def _insert_filing(complaint: Complaint, mail: dict) -> int:
     """Write a new complaint, its promises, events, status links and mail: one statement per table."""
-    from ..models import OutboxMail, Promise, StatusLink as Link
-
     connection = db.session.connection()
     complaint_id = connection.execute(insert(Complaint), _columns(complaint)).inserted_primary_key[0]
-    for model, rows in ((Promise, complaint.promises), (Event, complaint.events), (Link, complaint.status_links)):
+    for model, rows in ((Promise, complaint.promises), (Event, complaint.events),
+                        (StatusLink, complaint.status_links)):
         if rows:
             connection.execute(insert(model), [_columns(row, complaint_id=complaint_id) for row in rows])
     connection.execute(insert(OutboxMail), [mail | {"complaint_id": complaint_id}])
@@ -307,8 +306,6 @@ def resend_status_link(reference: str, email: str) -> bool:
 
 def mark_missed_promises(now: datetime | None = None) -> int:
     """Promises whose moment passed unkept: marked missed, and the customer is told, with an apology."""
-    from ..models import Promise
-
     now = now or utcnow()
     missed = db.session.scalars(
         select(Promise).join(Complaint)

@@ -40,7 +40,8 @@ def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], s
     The row is written with the rest of the change, at its flush, so a change that is rolled back
     has no mail either.
     """
-    row = OutboxMail(**render_mail(kind, recipient, language, subject, complaint, **context), complaint=complaint)
+    row = OutboxMail(**render_mail(kind, recipient, language, subject, complaint, **context),
+                     complaint_id=complaint.id if complaint is not None else None)
     db.session.add(row)
     return row
 
