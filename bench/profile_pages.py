@@ -1,6 +1,6 @@
 """Where a page's time goes: the benchmark's requests, in-process, under cProfile.
 
-    .venv/bin/python bench/profile_pages.py [status|start|filing|queue ...] [--requests 200]
+    .venv/bin/python bench/profile_pages.py [status|start|filing|queue|mail ...] [--requests 200]
 
 Runs against the database the last `bench/run.py` seeded (bench/.data/seed.json), with the same app
 settings as the benchmark (bench/wsgi.py), through Flask's test client (no HTTP server: what is left
@@ -10,6 +10,8 @@ includes what it calls, so parts overlap) and the functions with the most time o
 Full listings go to bench/results/profile-<page>.txt.
 
 Filing consumes drafts (one per request): it takes drafts nobody filed yet, from those run.py left.
+"mail" is the mail worker writing one waiting confirmation (what a filing no longer does itself): it
+writes the ones the filing runs left, oldest first.
 """
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ PARTS = [
     ("login: user loader", r"flask_login/login_manager\.py", r"^_load_user$"),
     ("business calendar", r"portal/services/calendar\.py", r"."),
     ("holidays package", r"holidays/", r"^__init__$|^_populate$"),
-    ("outbox: mail rendering", r"portal/services/outbox\.py", r"^queue_mail$"),
+    ("outbox: mail rendering", r"portal/services/outbox\.py", r"^queue_mail$|^render_mail$"),
     ("outbox: public_url (test_request_context)", r"portal/services/outbox\.py", r"^public_url$"),
     ("plain-language lint (charter)", r"charter/", r"."),
     ("rate limiter", r"flask_limiter/", r"^_check_request_limit$|^__check_request_limit$"),
@@ -124,6 +126,16 @@ def prepare(page: str, app, info: dict, count: int):
             response = client.post("/complaint/check", headers=headers, data={"csrf_token": token, "draft": key})
             assert response.status_code == 302 and "/s/" in response.headers["Location"], response.status_code
             return response
+        return call
+    if page == "mail":  # not a page: the mail worker writing one waiting confirmation
+        from portal.services.outbox import write_waiting
+
+        def call():
+            with app.app_context():
+                written = write_waiting(limit=1)
+            if written != (1, 0):
+                raise SystemExit(f"no confirmation waiting to be written ({written}): run the filing first")
+            return written
         return call
     raise SystemExit(f"unknown page {page!r}")
 

@@ -324,7 +324,9 @@ class Event(db.Model):
 
 
 class OutboxMail(db.Model):
-    """A mail written in the same transaction as the change that caused it; a worker sends it."""
+    """A mail put in the outbox in the same transaction as the change that caused it; a worker
+    sends it. A mail without a subject and bodies yet is written by the worker before it is sent
+    (`outbox.written_when_sent`), so the page that caused it does not pay for it."""
 
     __tablename__ = "outbox"
 
@@ -333,9 +335,9 @@ class OutboxMail(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2))
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -189,7 +189,7 @@ def check(flow_name):
     form = SendForm()
     if request.method == "POST":
         if form.validate_on_submit():
-            draft = service.get_draft(form.draft.data)
+            draft = service.finished_draft(form.draft.data)
             if draft is None or _first_missing_step(flow, draft.data) is not None:
                 return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
             limit = current_app.config["MAX_OPEN_PER_EMAIL"]

@@ -46,6 +46,61 @@ def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], s
     return row
 
 
+def unwritten_mail(kind: str, recipient: str, language: str) -> dict:
+    """The outbox row's columns for a mail the worker writes just before it sends it (see
+    `written_when_sent`): the page that causes it does not wait for its templates."""
+    if kind not in WRITERS:
+        raise ValueError(f"no writer for mails of kind {kind!r}")
+    return dict(kind=kind, recipient=recipient, language=language, subject=None, body_text=None, body_html=None)
+
+
+# kind -> the function that writes such a mail from its outbox row: it returns render_mail's columns.
+WRITERS: dict[str, Callable[[OutboxMail], dict]] = {}
+
+
+def written_when_sent(kind: str):
+    """Register the writer of mails of `kind` that wait in the outbox unwritten."""
+    def register(writer: Callable[[OutboxMail], dict]):
+        WRITERS[kind] = writer
+        return writer
+    return register
+
+
+def write_waiting(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
+    """Write the mails that wait to be written; returns (written, failed). Each is committed before
+    it can be sent, so what it holds (a new status link, say) is stored before a customer reads it."""
+    now = now or utcnow()
+    written = failed = 0
+    for _ in range(limit):
+        row = db.session.scalar(
+            select(OutboxMail)
+            .where(OutboxMail.status == "pending", OutboxMail.body_text.is_(None), OutboxMail.next_attempt_at <= now)
+            .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
+        if row is None:
+            break
+        row_id = row.id
+        try:
+            columns = WRITERS[row.kind](row)
+            row.subject, row.body_text, row.body_html = columns["subject"], columns["body_text"], columns["body_html"]
+            db.session.commit()
+            written += 1
+        except Exception as error:  # a mail that cannot be written is tried again, and reported
+            db.session.rollback()
+            _failed(db.session.get(OutboxMail, row_id), error, now)
+            db.session.commit()
+            failed += 1
+    return written, failed
+
+
+def _failed(row: OutboxMail, error: Exception, now: datetime) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:500]
+    row.next_attempt_at = now + backoff(row.attempts)
+    give_up_after = timedelta(hours=current_app.config["MAIL_GIVE_UP_AFTER_HOURS"])
+    if now - row.created_at >= give_up_after:  # a week of trying: a person must look
+        row.status = "failed"
+
+
 def render_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
                 complaint: Complaint | None = None, **context) -> dict:
     """The outbox row's columns for a mail (without the complaint): rendered, not stored yet."""
@@ -63,13 +118,13 @@ def backoff(attempts: int) -> timedelta:
 def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
     """Send the mails that are due; returns (sent, failed). Each mail is committed on its own."""
     now = now or utcnow()
-    sent = failed = 0
-    give_up_after = timedelta(hours=current_app.config["MAIL_GIVE_UP_AFTER_HOURS"])
+    sent, failed = 0, write_waiting(now, limit)[1]
     for _ in range(limit):
         # SKIP LOCKED lets several workers share the outbox on PostgreSQL; SQLite ignores it.
         row = db.session.scalar(
             select(OutboxMail)
-            .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now)
+            .where(OutboxMail.status == "pending", OutboxMail.body_text.is_not(None),
+                   OutboxMail.next_attempt_at <= now)
             .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
         if row is None:
             break
@@ -78,11 +133,7 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
                                   body=row.body_text, html=row.body_html)
             mail.send(message)
         except Exception as error:  # any failure of the mail server: try again later
-            row.attempts += 1
-            row.last_error = f"{type(error).__name__}: {error}"[:500]
-            row.next_attempt_at = now + backoff(row.attempts)
-            if now - row.created_at >= give_up_after:  # a week of trying: a person must look
-                row.status = "failed"
+            _failed(row, error, now)
             failed += 1
             db.session.commit()
             continue

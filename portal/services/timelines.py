@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from ..extensions import db
 from ..models import Complaint, Promise, PromiseStep, PromiseTimeline
@@ -158,7 +158,10 @@ def current_timeline(kind: str, category_id: int | None) -> PromiseTimeline | No
 
 def current_timeline_id(kind: str, category_id: int | None) -> int | None:
     """The id of `current_timeline` (what filing needs: its steps come from `steps_of_version`)."""
-    return db.session.scalar(_current(select(PromiseTimeline.id), kind, category_id))
+    # Asked at every filing: Core statements built once (see _CURRENT_ID below).
+    statement, params = ((_CURRENT_GENERAL_ID, {"kind": kind}) if category_id is None
+                         else (_CURRENT_ID, {"kind": kind, "category_id": category_id}))
+    return db.session.connection().execute(statement, params).scalar()
 
 
 def _current(query, kind: str, category_id: int | None):
@@ -169,6 +172,10 @@ def _current(query, kind: str, category_id: int | None):
         query = query.where(or_(PromiseTimeline.category_id == category_id, PromiseTimeline.category_id.is_(None)))
         query = query.order_by(PromiseTimeline.category_id.is_(None))
     return query.order_by(PromiseTimeline.version.desc()).limit(1)
+
+
+_CURRENT_GENERAL_ID = _current(select(PromiseTimeline.id), bindparam("kind"), None)
+_CURRENT_ID = _current(select(PromiseTimeline.id), bindparam("kind"), bindparam("category_id"))
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,14 @@ def file_through_the_forms(client, **answers):
     return complaint, token
 
 
+def mailed_token(mail) -> str:
+    """The status link's token in a mail (the mail worker gives each mail a link of its own); the
+    text and the HTML part carry the same one."""
+    token = re.search(r"/s/([\w-]+)", mail.text).group(1)
+    assert f"/s/{token}" in mail.html
+    return token
+
+
 def pending_mails():
     latest()
     return db.session.scalars(select(OutboxMail).where(OutboxMail.status == "pending")).all()
@@ -62,8 +70,8 @@ def pending_mails():
 
 
 def test_filing_queues_one_mail_and_sending_delivers_it_in_dutch(app, client, smtp):
-    complaint, token = file_through_the_forms(client, language="nl", name="Fatima el Amrani",
-                                              email="fatima@example.com")
+    complaint, _ = file_through_the_forms(client, language="nl", name="Fatima el Amrani",
+                                          email="fatima@example.com")
     queued = pending_mails()
     assert [mail.complaint_id for mail in queued] == [complaint.id], "exactly one mail, for this complaint"
     assert smtp.received == [], "nothing goes out while the page is served"
@@ -72,6 +80,7 @@ def test_filing_queues_one_mail_and_sending_delivers_it_in_dutch(app, client, sm
 
     assert len(smtp.received) == 1
     mail = smtp.received[0]
+    token = mailed_token(mail)
     assert mail.rcpt_tos == ["fatima@example.com"]
     assert "fatima@example.com" in mail["To"]
     assert complaint.reference in mail["Subject"]
@@ -99,8 +108,8 @@ def test_filing_queues_one_mail_and_sending_delivers_it_in_dutch(app, client, sm
 
 
 def test_filing_in_english_gets_the_mail_in_english_through_the_send_mail_command(app, client, smtp, runner):
-    complaint, token = file_through_the_forms(client, language="en", name="Grace Okafor",
-                                              email="grace@example.com")
+    complaint, _ = file_through_the_forms(client, language="en", name="Grace Okafor",
+                                          email="grace@example.com")
 
     result = runner.invoke(args=["portal", "send-mail"])
 
@@ -108,6 +117,7 @@ def test_filing_in_english_gets_the_mail_in_english_through_the_send_mail_comman
     assert "sent 1, failed 0" in result.output
     assert len(smtp.received) == 1
     mail = smtp.received[0]
+    token = mailed_token(mail)
     assert mail.rcpt_tos == ["grace@example.com"] and "grace@example.com" in mail["To"]
     assert mail["Subject"] == f"We have received your message ({complaint.reference})"
     text, html = mail.text, mail.html
@@ -129,9 +139,10 @@ def test_filing_in_english_gets_the_mail_in_english_through_the_send_mail_comman
 def test_the_status_link_in_the_mail_points_at_the_public_address(app, client, smtp):
     """Links in mail come from PUBLIC_BASE_URL, also when filed through a page: not from the Host
     the browser (or an attacker, or a proxy) happened to send."""
-    complaint, token = file_through_the_forms(client)
+    file_through_the_forms(client)
     send_pending()
     mail = smtp.received[0]
+    token = mailed_token(mail)
     base = app.config["PUBLIC_BASE_URL"]
     assert f"{base}/s/{token}" in mail.text
     assert f'href="{base}/s/{token}"' in mail.html
@@ -164,6 +175,8 @@ def test_a_mail_server_that_is_down_at_filing_time_loses_nothing(app, client, sm
     assert send_pending(now=first_try) == (0, 1)
     [mail] = pending_mails()
     assert mail.attempts == 1 and mail.last_error
+    written = mail.body_text
+    assert complaint.reference in written, "written (with its link) before the first try, and kept"
     first_wait = mail.next_attempt_at - first_try
     assert first_wait > timedelta(0), "the next try is later, not at once"
 
@@ -184,6 +197,7 @@ def test_a_mail_server_that_is_down_at_filing_time_loses_nothing(app, client, sm
         assert len(smtp.received) == 1
         assert smtp.received[0].rcpt_tos == ["fatima@example.com"]
         assert complaint.reference in smtp.received[0]["Subject"]
+        assert mailed_token(smtp.received[0]) in written, "the link written at the first try"
 
         assert send_pending(now=due + timedelta(days=1)) == (0, 0), "sent once, never again"
         assert len(smtp.received) == 1

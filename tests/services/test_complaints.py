@@ -16,6 +16,7 @@ from portal.services import complaints as service
 from portal.services import timelines
 from portal.services.calendar import BusinessCalendar
 from portal.services.organisation import get_calendar
+from portal.services.outbox import write_waiting
 from tests.fixtures.complaints import answers
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -72,8 +73,18 @@ def test_filing_keeps_the_words_verbatim_and_queues_one_mail_in_the_customer_lan
     assert complaint.status == "received" and filed.created
     assert [event.kind for event in complaint.events] == ["filed"]
     mail = db.session.scalar(select(OutboxMail))
-    assert mail.kind == "filed" and mail.language == "en" and complaint.reference in mail.subject
-    assert f"/s/{filed.token}" in mail.body_text
+    assert (mail.kind, mail.language, mail.recipient) == ("filed", "en", complaint.email)
+    assert mail.body_text is None, "the mail worker writes it, not the filing"
+    db.session.commit()
+
+    assert write_waiting() == (1, 0)
+    db.session.refresh(mail)
+    assert mail.subject == f"We have received your message ({complaint.reference})"
+    token = re.search(r"/s/([\w-]+)", mail.body_text).group(1)
+    assert f"/s/{token}" in mail.body_html
+    assert service.complaint_for_token(token) == complaint, "the mailed link opens this complaint"
+    assert service.complaint_for_token(filed.token) == complaint, "and so does the confirmation page's"
+    assert write_waiting() == (0, 0), "written once"
 
 
 def test_filing_the_same_draft_twice_gives_the_first_complaint(app):

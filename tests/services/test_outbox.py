@@ -12,6 +12,7 @@ from portal import cli
 from portal.extensions import db
 from portal.models import Complaint, OutboxMail, utcnow
 from portal.services import complaints as service
+from portal.services import outbox
 from portal.services.organisation import get_calendar
 from portal.services.outbox import send_pending
 from tests.fixtures.complaints import answers
@@ -55,6 +56,36 @@ def test_filing_writes_its_mail_in_the_same_transaction(app):
     db.session.commit()
     assert count(Complaint) == 1 and count(OutboxMail) == 1
     assert the_mail().status == "pending"
+
+
+def test_a_mail_that_cannot_be_written_waits_says_why_and_goes_out_once_it_can(app, create_complaint, smtp_port,
+                                                                                monkeypatch):
+    """The confirmation is written by the worker (not by the filing page): a fault in writing it
+    (a broken template, say) keeps the complaint and the mail, and tells whoever reads the outbox."""
+    complaint, _ = create_complaint(email="fatima@example.com")
+    links_before = len(complaint.status_links)
+
+    def broken_template(row):
+        service.status_url_for_mail(db.session.get(Complaint, row.complaint_id))  # a link, then the fault
+        raise RuntimeError("mail/filed.html: unexpected end of template")
+
+    monkeypatch.setitem(outbox.WRITERS, "filed", broken_template)
+    first_try = utcnow()
+    with SmtpServer(smtp_port) as smtp:
+        assert send_pending(now=first_try) == (0, 1)
+        assert smtp.received == []
+    mail = the_mail()
+    assert (mail.status, mail.body_text, mail.attempts) == ("pending", None, 1)
+    assert "unexpected end of template" in mail.last_error and mail.next_attempt_at > first_try
+    assert len(db.session.get(Complaint, complaint.id).status_links) == links_before, "half a mail is not kept"
+
+    monkeypatch.undo()  # the template is mended
+    with SmtpServer(smtp_port) as smtp:
+        assert send_pending(now=first_try) == (0, 0), "not tried again before its moment"
+        assert send_pending(now=mail.next_attempt_at) == (1, 0)
+        [received] = smtp.received
+    assert complaint.reference in received["Subject"] and received.rcpt_tos == ["fatima@example.com"]
+    assert the_mail().status == "sent"
 
 
 def test_a_mail_server_down_for_a_night_still_gets_the_mail_out_in_the_morning(app, create_complaint, smtp_port):
