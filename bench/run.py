@@ -465,7 +465,7 @@ def build_report(args, url, backend, info, results, memory, filed, sizes, elapse
         workers=args.workers, duration=args.duration, threads=args.threads, connections=args.connections,
         rounds=args.rounds, page_bytes=sizes, rows=rows, memory_mb=memory, met=met, filed=filed,
         filing_note=(f"The filing runs stored {filed['complaints']:,} complaints with {filed['promises']:,} promises "
-                     f"and {filed['mails']:,} mails in the outbox"
+                     f"and {filed['mails']:,} mails in the outbox (for the mail worker to write and send)"
                      + (" (all complete)" if complete else " (**some incomplete**)")
                      + (f"; {rows['filing']['reused']} requests re-used a draft (too few drafts)"
                         if rows["filing"]["reused"] else "")),
