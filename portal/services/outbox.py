@@ -1,7 +1,9 @@
 """The transactional outbox: mail is a row written with the change that causes it; a worker sends it.
 
 A mail server that is down therefore never loses a mail and never slows a page: the row waits,
-and `flask portal send-mail` tries again with back-off until it goes out.
+and `flask portal send-mail` tries again with back-off until it goes out. A mail that a busy page
+causes (the confirmation of a filing) may wait unwritten: the worker writes it first
+(`write_waiting`), commits it, and only then sends it, so every try sends the same mail.
 """
 from __future__ import annotations
 
