@@ -394,12 +394,14 @@ def main(argv=None) -> int:
     report = build_report(args, url, backend, info, results, memory, filed,
                           sizes=dict(status=status_size, start=start_size, queue=queue_size),
                           elapsed=time.time() - started, load=(load_before, load_after))
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    # One set of files and one table in the README per database, so a PostgreSQL run keeps SQLite's.
+    name = "latest" if backend == "sqlite" else f"latest-{backend}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
     table = markdown(report)
-    (RESULTS / "latest.md").write_text(table)
+    (RESULTS / f"{name}.md").write_text(table)
     say("\n" + table)
     if args.update_readme:
-        update_readme(table)
+        update_readme(table, "figures" if backend == "sqlite" else f"figures-{backend}")
     return 0
 
 
@@ -514,10 +516,10 @@ def markdown(report: dict) -> str:
     ])
 
 
-def update_readme(table: str) -> None:
+def update_readme(table: str, marker: str = "figures") -> None:
     readme = BENCH / "README.md"
     text = readme.read_text() if readme.exists() else ""
-    start, end = "<!-- figures:start -->", "<!-- figures:end -->"
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     if start in text and end in text:
         before, rest = text.split(start, 1)
         after = rest.split(end, 1)[1]
