@@ -21,11 +21,7 @@ COLUMNS = (('subject', sa.String(length=300)), ('body_text', sa.Text()), ('body_
 
 
 def upgrade():
-    with warnings.catch_warnings():
-        _ignore_complaints_index()
-        with op.batch_alter_table('outbox', schema=None) as batch_op:
-            for name, type_ in COLUMNS:
-                batch_op.alter_column(name, existing_type=type_, nullable=True)
+    _set_nullable(True)
 
 
 def downgrade():
@@ -34,14 +30,14 @@ def downgrade():
     op.execute("UPDATE outbox SET subject = '' WHERE subject IS NULL")
     op.execute("UPDATE outbox SET body_text = '' WHERE body_text IS NULL")
     op.execute("UPDATE outbox SET body_html = '' WHERE body_html IS NULL")
+    _set_nullable(False)
+
+
+def _set_nullable(nullable: bool) -> None:
     with warnings.catch_warnings():
-        _ignore_complaints_index()
+        # SQLite changes NOT NULL by copying the table, and reflects the complaints table with it (the
+        # foreign key); SQLAlchemy cannot reflect its index on lower(email), which is not touched here.
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
         with op.batch_alter_table('outbox', schema=None) as batch_op:
             for name, type_ in COLUMNS:
-                batch_op.alter_column(name, existing_type=type_, nullable=False)
-
-
-def _ignore_complaints_index():
-    # SQLite changes NOT NULL by copying the table, and reflects the complaints table with it (the
-    # foreign key); SQLAlchemy cannot reflect its index on lower(email), which is not touched here.
-    warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
+                batch_op.alter_column(name, existing_type=type_, nullable=nullable)

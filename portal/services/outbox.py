@@ -74,10 +74,7 @@ def write_waiting(now: datetime | None = None, limit: int = 100) -> tuple[int, i
     now = now or utcnow()
     written = failed = 0
     for _ in range(limit):
-        row = db.session.scalar(
-            select(OutboxMail)
-            .where(OutboxMail.status == "pending", OutboxMail.body_text.is_(None), OutboxMail.next_attempt_at <= now)
-            .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
+        row = _claim_next(now, OutboxMail.body_text.is_(None))
         if row is None:
             break
         row_id = row.id
@@ -92,6 +89,15 @@ def write_waiting(now: datetime | None = None, limit: int = 100) -> tuple[int, i
             db.session.commit()
             failed += 1
     return written, failed
+
+
+def _claim_next(now: datetime, condition) -> OutboxMail | None:
+    """The oldest pending mail that is due and meets `condition`, locked for this worker: SKIP LOCKED
+    lets several workers share the outbox on PostgreSQL (SQLite ignores it; one worker is enough)."""
+    return db.session.scalar(
+        select(OutboxMail)
+        .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now, condition)
+        .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
 
 
 def _failed(row: OutboxMail, error: Exception, now: datetime) -> None:
@@ -122,12 +128,7 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
     now = now or utcnow()
     sent, failed = 0, write_waiting(now, limit)[1]
     for _ in range(limit):
-        # SKIP LOCKED lets several workers share the outbox on PostgreSQL; SQLite ignores it.
-        row = db.session.scalar(
-            select(OutboxMail)
-            .where(OutboxMail.status == "pending", OutboxMail.body_text.is_not(None),
-                   OutboxMail.next_attempt_at <= now)
-            .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
+        row = _claim_next(now, OutboxMail.body_text.is_not(None))
         if row is None:
             break
         try:

@@ -25,11 +25,9 @@ def app_config(app_config):
     return app_config
 
 
-def test_two_workers_at_once_send_every_mail_exactly_once(app):
-    for number in range(40):
-        queue_mail("link", f"customer{number}@example.com", "nl", lambda: "Test", None,
-                   status_url="http://portal.test/s/x")
-    db.session.commit()
+def run_two_workers(app) -> SmtpServer:
+    """Two mail workers started at the same moment, each in its own thread and session; returns
+    the SMTP server they both sent to."""
     barrier = threading.Barrier(2)
     errors = []
 
@@ -50,6 +48,15 @@ def test_two_workers_at_once_send_every_mail_exactly_once(app):
         for thread in threads:
             thread.join(60)
     assert errors == []
+    return smtp
+
+
+def test_two_workers_at_once_send_every_mail_exactly_once(app):
+    for number in range(40):
+        queue_mail("link", f"customer{number}@example.com", "nl", lambda: "Test", None,
+                   status_url="http://portal.test/s/x")
+    db.session.commit()
+    smtp = run_two_workers(app)
     recipients = sorted(mail.rcpt_tos[0] for mail in smtp.received)
     assert recipients == sorted(f"customer{n}@example.com" for n in range(40)), "each once, none twice"
     db.session.expire_all()
@@ -62,26 +69,7 @@ def test_two_workers_write_each_waiting_confirmation_once_and_send_it_once(app, 
     complaints = [create_complaint(email=f"filer{number}@example.com")[0] for number in range(20)]
     ids = {complaint.id: complaint.email for complaint in complaints}
     db.session.commit()
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                send_pending(limit=100)
-            except Exception as error:  # pragma: no cover - reported below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    with SmtpServer(SMTP_PORT) as smtp:
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-    assert errors == []
+    smtp = run_two_workers(app)
     assert sorted(mail.rcpt_tos[0] for mail in smtp.received) == sorted(ids.values()), "each once, none twice"
     db.session.expire_all()
     links = dict(db.session.execute(select(StatusLink.complaint_id, func.count(StatusLink.id))
