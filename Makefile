@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := portal
 
-.PHONY: run test test-pg install translations extract serve send-mail audit audit-deps clean
+.PHONY: run test test-pg lint install translations extract serve send-mail audit audit-deps clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ serve: translations
 	GEHOORD_ENV=production $(BIN)/gunicorn --workers "$${WEB_CONCURRENCY:-2}" --bind "$${BIND:-127.0.0.1:8000}" \
 		"portal:create_app()"
 
-test: translations
+# Long lines and unused names stop at the door (the rules are in pyproject.toml).
+lint: install
+	$(BIN)/ruff check portal charter tests bench migrations
+
+test: translations lint
 	$(BIN)/pytest -q
 
 # The service-level suite again on PostgreSQL (needs TEST_DATABASE_URL).

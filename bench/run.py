@@ -101,7 +101,7 @@ def run_wrk(wrk: str, base: str, script: Path, seconds: float, threads: int, con
     command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(int(round(seconds)), 1)}s", "--timeout", "30s",
                "-s", str(script), base]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
+    line = next((out for out in result.stdout.splitlines() if out.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     figures = json.loads(line.removeprefix("BENCH_JSON "))
@@ -444,8 +444,9 @@ def build_report(args, url, backend, info, results, memory, filed, sizes, elapse
         if ceiling:
             figures["ceiling"] = combine(results[ceiling])
             # The ratio of each round (portal and ceiling measured minutes apart), then the median.
-            figures["ratio"] = median([p["rps"] / c["rps"] for p, c in zip(results[page], results[ceiling])])
-            figures["ratios"] = [round(p["rps"] / c["rps"], 3) for p, c in zip(results[page], results[ceiling])]
+            rounds = list(zip(results[page], results[ceiling], strict=True))
+            figures["ratio"] = median([p["rps"] / c["rps"] for p, c in rounds])
+            figures["ratios"] = [round(p["rps"] / c["rps"], 3) for p, c in rounds]
         return figures
 
     rows = {"status": row("status", "ceiling_status"), "start": row("start", "ceiling_start"),
@@ -498,7 +499,8 @@ def markdown(report: dict) -> str:
         f"{report['workers']} sync workers each; wrk {report['threads']} threads, {report['connections']} "
         f"connections, {report['duration']:g} s per run (queue: 1 thread, 1 connection){rounds}.",
         "",
-        "| page | portal req/s | p50 ms | p99 ms | ceiling req/s | ceiling p50 | ceiling p99 | portal ÷ ceiling | target | |",
+        "| page | portal req/s | p50 ms | p99 ms | ceiling req/s | ceiling p50 | ceiling p99 "
+        "| portal ÷ ceiling | target | |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
         line("status page `GET /s/<token>`", rows["status"], "≥ 50%", "status"),
         line("start page `GET /`", rows["start"], "≥ 60%", "start"),
@@ -510,7 +512,7 @@ def markdown(report: dict) -> str:
         f"queue {report['page_bytes']['queue']:,} (the ceiling renders pages of the status and start sizes). "
         f"Errors (non-2xx/3xx, socket): status {rows['status']['errors']}, start {rows['start']['errors']}, "
         f"filing {rows['filing']['errors']}, queue {rows['queue']['errors']}, ceiling "
-        f"{rows['status']['ceiling']['errors'] + rows['start']['ceiling']['errors'] + rows['filing']['ceiling']['errors']}. "
+        f"{sum(rows[page]['ceiling']['errors'] for page in ('status', 'start', 'filing'))}. "
         f"{report['filing_note']}.",
         "",
     ])

@@ -145,10 +145,10 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
     from portal.extensions import db
     from portal.models import Category, Complaint, Draft, Event, Promise, StatusLink, User
     from portal.services import complaints as service
+    from portal.services import filing
     from portal.services.demo import load_demo
     from portal.services.organisation import get_calendar
     from portal.services.timelines import current_timeline, plan
-    from portal.versions import create_triggers, drop_triggers
 
     rng = random.Random(20240501)
     with app.app_context():
@@ -207,7 +207,7 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
             if key not in plan_cache:
                 plan_cache[key] = [p.due_at for p in plan(steps[category.id], created, calendar)]
             kept = 0 if status == "received" else 1 if status in ("in_progress", "proposal_made") else 3
-            for position, (step, due_at) in enumerate(zip(steps[category.id], plan_cache[key]), start=1):
+            for position, (step, due_at) in enumerate(zip(steps[category.id], plan_cache[key], strict=True), start=1):
                 promise_id += 1
                 state = ("kept" if position <= kept else "open") if status != "withdrawn" else "ended"
                 promise_rows.append(dict(
@@ -229,14 +229,10 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
 
         t0 = time.perf_counter()
         connection = db.session.connection()
-        # Rows written whole: the version triggers would only count their own inserts (each complaint
-        # starts at version 0 either way), so they are off for the bulk and back before anything else.
-        drop_triggers(connection.exec_driver_sql, db.engine.dialect.name)
         for table, rows in ((Complaint.__table__, complaint_rows), (Promise.__table__, promise_rows),
                             (Event.__table__, event_rows), (StatusLink.__table__, link_rows)):
             for chunk in batched(rows, 5000):
                 connection.execute(insert(table), chunk)
-        create_triggers(connection.exec_driver_sql, db.engine.dialect.name)
         if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
             for table in ("complaints", "promises", "events", "status_links"):
                 connection.execute(text(
@@ -251,10 +247,10 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
         tokens = []
         for number in range(filed):
             category = categories[number % len(categories)]
-            draft = service.start_draft("complaint")
-            service.save_answers(draft, {**draft_answers(number), "category": category.slug,
+            draft = filing.start_draft("complaint")
+            filing.save_answers(draft, {**draft_answers(number), "category": category.slug,
                                          "email": f"status-reader-{number}@example.com"})
-            result = service.file_complaint(draft, calendar)
+            result = filing.file_draft(draft, calendar=calendar)
             tokens.append(result.token)
             if number % 2:  # half of them with a little conversation, as a status page often has
                 service.add_customer_message(result.complaint, "Ik heb nog een foto van de doos, wilt u die?")
@@ -288,7 +284,8 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
 
     info = dict(database=url, complaints=total, open_complaints=open_count,
                 tokens=tokens, draft_keys=draft_keys, ceiling_references=[bulk_reference(n) for n in
-                                                                          range(1, complaints + 1, max(complaints // 50, 1))],
+                                                                          range(1, complaints + 1,
+                                                                                max(complaints // 50, 1))],
                 seconds=round(time.perf_counter() - started, 1))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,19 +29,20 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting Gehoord.")
     if env_name == "production" and (app.config["SECRET_KEY"] in DEVELOPMENT_SECRETS
                                      or len(app.config["SECRET_KEY"]) < 24):
-        raise RuntimeError("SECRET_KEY is a development key or shorter than 24 characters. "
-                           "Set a long random one, for instance: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
-    if env_name == "production" and not str(app.config.get("PUBLIC_BASE_URL") or "").startswith(("https://", "http://")):
-        raise RuntimeError("PUBLIC_BASE_URL is not set, or does not start with https://. Set it to the address customers use, for instance "
-                           "https://klachten.example.nl: every link in a mail (sent by the worker, without a "
-                           "request to read the address from) is built on it.")
+        raise RuntimeError("SECRET_KEY is a development key or shorter than 24 characters. Set a long random "
+                           "one, for instance: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    public_base_url = str(app.config.get("PUBLIC_BASE_URL") or "")
+    if env_name == "production" and not public_base_url.startswith(("https://", "http://")):
+        raise RuntimeError("PUBLIC_BASE_URL is not set, or does not start with https://. Set it to the address "
+                           "customers use, for instance https://klachten.example.nl: every link in a mail (sent by "
+                           "the worker, without a request to read the address from) is built on it.")
 
     if app.config.get("PROXY_HOPS"):  # behind a load balancer: trust that many X-Forwarded-* hops
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
-    from .logging import install as install_log_filter
+    from .log_filter import install as install_log_filter
 
     install_log_filter(app.logger)
     register_extensions(app)
@@ -159,14 +160,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """One place commits: after a request that went well. Anything else is rolled back."""
+    """One place commits: after a request that went well. Anything else is rolled back: an error
+    status, and any request in which a service refused (a DomainError), even when the view then
+    redirected, so half of a refused change is never kept (portal/services/errors.py)."""
+    from .services.errors import domain_error_raised
 
     @app.after_request
     def commit_or_roll_back(response):
         session = db.session()
         if not (session.in_transaction() or session.new or session.dirty or session.deleted):
             return response  # a page that read nothing from the database (the start page)
-        if response.status_code < 400:
+        if response.status_code < 400 and not domain_error_raised():
             session.commit()
         else:
             session.rollback()
@@ -196,9 +200,10 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import formatting
+    from . import formatting, template_helpers
 
     formatting.register(app)
+    template_helpers.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -3,6 +3,7 @@ import time
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from flask.cli import AppGroup
 
 from .extensions import db
@@ -50,7 +51,8 @@ def send_mail_command(loop, interval):
 def tick_command():
     """Mark promises whose moment has passed as missed, tell the customer, and tidy old drafts."""
     from .models import utcnow
-    from .services.complaints import mark_missed_promises, purge_old_drafts
+    from .services.complaints import mark_missed_promises
+    from .services.filing import purge_old_drafts
 
     now = utcnow()
     missed = mark_missed_promises(now)
@@ -70,14 +72,16 @@ def tick_command():
 @click.password_option(help="At least 10 characters (asked for when not given).")
 def create_user_command(email, name, role, mandate_euros, budget_euros, password):
     """Create an agent, supervisor or admin who can log in at /agent/login."""
+    from .services.money import euros_to_cents
     from .services.people import PersonError, create_user
 
     try:
         user = create_user(email=email, name=name, password=password, role=role,
-                           mandate_per_complaint_cents=mandate_euros * 100,
-                           monthly_budget_cents=budget_euros * 100)
+                           mandate_per_complaint_cents=euros_to_cents(mandate_euros),
+                           monthly_budget_cents=euros_to_cents(budget_euros))
     except PersonError as error:
-        raise click.UsageError(str(error)) from error
+        with force_locale("en"):  # the console speaks English, as every other line here
+            raise click.UsageError(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.name} <{user.email}>.")
 

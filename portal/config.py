@@ -52,8 +52,6 @@ class Config:
 
     SHOW_DEV_OUTBOX = False
     DRAFT_LIFETIME_DAYS = 7
-    # Pages kept per process after they are built (the start page, status pages): portal/page_cache.py.
-    PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "256"))
 
 
 class DevelopmentConfig(Config):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, limiter
+from .services.errors import DomainError
 
 
 def register(app: Flask) -> None:
@@ -69,6 +70,11 @@ def register(app: Flask) -> None:
     def database_unreachable(_error):
         # Nothing was saved (the transaction is rolled back). Show what they typed, so it is not lost.
         return page("errors/503.html", 503, typed=typed_values())
+
+    @app.errorhandler(DomainError)
+    def refused(error):
+        # A service refused and no view caught it: nothing of it is kept, and the person reads why.
+        return page("errors/refused.html", 409, message=error.message)
 
     @app.errorhandler(500)
     def server_error(_error):

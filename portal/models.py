@@ -9,6 +9,8 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
+from .states import (Channel, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role, RootCause,
+                     StateColumn, Status, Wish)
 
 
 def utcnow() -> datetime:
@@ -65,8 +67,6 @@ class Organisation(db.Model):
     # For every customer who complains, this many say nothing (used in reports).
     silent_ratio: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
-    # Raised by the database when a person's name or a category changes (portal/versions.py).
-    names_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -113,7 +113,7 @@ class PromiseTimeline(db.Model):
     __table_args__ = (UniqueConstraint("kind", "category_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[Kind] = mapped_column(StateColumn(Kind))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -151,7 +151,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20), default="agent")
+    role: Mapped[Role] = mapped_column(StateColumn(Role), default=Role.AGENT)
     mandate_per_complaint_cents: Mapped[int] = mapped_column(Integer, default=0)
     monthly_budget_cents: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -159,13 +159,13 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every grant this person makes: the update takes the row's write lock, so two grants
     # by one person never both spend the same budget (PostgreSQL and SQLite alike).
-    grant_counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    offer_counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    ROLES = ("agent", "supervisor", "admin")
+    ROLES = tuple(Role)
 
     def can(self, role: str) -> bool:
         """Supervisors can do what agents can, admins what supervisors can."""
-        return self.active and self.ROLES.index(self.role) >= self.ROLES.index(role)
+        return self.active and self.ROLES.index(Role(self.role)) >= self.ROLES.index(Role(role))
 
 
 class Complaint(db.Model):
@@ -176,15 +176,15 @@ class Complaint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default="complaint")
-    channel: Mapped[str] = mapped_column(String(20), default="web")
-    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    kind: Mapped[Kind] = mapped_column(StateColumn(Kind), default=Kind.COMPLAINT)
+    channel: Mapped[Channel] = mapped_column(StateColumn(Channel), default=Channel.WEB)
+    status: Mapped[Status] = mapped_column(StateColumn(Status), default=Status.RECEIVED, index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     timeline_id: Mapped[int | None] = mapped_column(ForeignKey("promise_timelines.id"))
 
     story: Mapped[str] = mapped_column(Text)
     happened_when: Mapped[str | None] = mapped_column(String(200))
-    wish: Mapped[str | None] = mapped_column(String(20))
+    wish: Mapped[Wish | None] = mapped_column(StateColumn(Wish))
     wish_amount_cents: Mapped[int | None] = mapped_column(Integer)
     wish_currency: Mapped[str] = mapped_column(String(3), default="EUR")
     wish_other: Mapped[str | None] = mapped_column(Text)
@@ -192,7 +192,7 @@ class Complaint(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
-    contact_by: Mapped[str] = mapped_column(String(10), default="email")
+    contact_by: Mapped[ContactBy] = mapped_column(StateColumn(ContactBy, 10), default=ContactBy.EMAIL)
     language: Mapped[str] = mapped_column(String(2), default="nl")
 
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -215,13 +215,9 @@ class Complaint(db.Model):
     # moment it was erased (by that confirmation or by `flask portal purge` after the retention).
     erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Raised by the database with every change to the complaint, its promises, messages, events and
-    # grants (triggers: portal/versions.py). The status page is kept while it stays the same.
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
     # What it was, told by the person who handled it (for learning, never shown as a verdict).
-    signal_type: Mapped[str | None] = mapped_column(String(20))  # fix | listen | compliment | suggestion
-    root_cause: Mapped[str | None] = mapped_column(String(20))  # system | product | behaviour | unknown
+    handled_as: Mapped[HandledAs | None] = mapped_column(StateColumn(HandledAs))
+    root_cause: Mapped[RootCause | None] = mapped_column(StateColumn(RootCause))
     chance_to_improve: Mapped[bool | None] = mapped_column(Boolean)
     improvement_note: Mapped[str | None] = mapped_column(Text)
 
@@ -238,12 +234,12 @@ class Complaint(db.Model):
         back_populates="complaint", cascade="all, delete-orphan")
     notes: Mapped[list[Note]] = relationship(
         back_populates="complaint", order_by="Note.id", cascade="all, delete-orphan")
-    grants: Mapped[list[Grant]] = relationship(
-        back_populates="complaint", order_by="Grant.id", cascade="all, delete-orphan")
+    offers: Mapped[list[Offer]] = relationship(
+        back_populates="complaint", order_by="Offer.id", cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("received", "in_progress", "proposal_made")
+        return self.status in Status.OPEN
 
 
 # "Open complaints per address" compares lower-cased addresses: an index on exactly that expression.
@@ -277,7 +273,7 @@ class Promise(Localized, db.Model):
     explanation_nl: Mapped[str | None] = mapped_column(Text)
     explanation_en: Mapped[str | None] = mapped_column(Text)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    state: Mapped[str] = mapped_column(String(10), default="open")  # open | kept | missed | moved
+    state: Mapped[PromiseState] = mapped_column(StateColumn(PromiseState, 10), default=PromiseState.OPEN)
     kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A promise is never rewritten: a new date is a new promise, and the old one says "moved", why.
@@ -338,7 +334,7 @@ class OutboxMail(db.Model):
     subject: Mapped[str | None] = mapped_column(String(300))
     body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[MailStatus] = mapped_column(StateColumn(MailStatus, 10), default=MailStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -352,7 +348,7 @@ class Draft(db.Model):
     __tablename__ = "drafts"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    kind: Mapped[Kind] = mapped_column(StateColumn(Kind), default=Kind.COMPLAINT)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -373,10 +369,10 @@ class Note(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Grant(db.Model):
+class Offer(db.Model):
     """What we offer to put it right: granted on the customer's word, within a mandate."""
 
-    __tablename__ = "grants"
+    __tablename__ = "offers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
@@ -386,17 +382,16 @@ class Grant(db.Model):
     amount_cents: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     text: Mapped[str] = mapped_column(Text)  # what the customer reads
-    # waiting_cosign -> offered -> accepted | declined; or refused by the supervisor
-    state: Mapped[str] = mapped_column(String(20), index=True)
-    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[OfferState] = mapped_column(StateColumn(OfferState), index=True)  # see OfferState
+    made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cosigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cosigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str | None] = mapped_column(Text)
 
-    complaint: Mapped[Complaint] = relationship(back_populates="grants")
-    granted_by: Mapped[User] = relationship(foreign_keys=[granted_by_id])
+    complaint: Mapped[Complaint] = relationship(back_populates="offers")
+    made_by: Mapped[User] = relationship(foreign_keys=[made_by_id])
     cosigned_by: Mapped[User | None] = relationship(foreign_keys=[cosigned_by_id])
 
 
@@ -471,11 +466,5 @@ def keep_next_due_at(session, _flush_context, _instances) -> None:
 
 def earliest_open_due(promises) -> datetime | None:
     """The queue's sort key: the due moment of the earliest open promise (None when none is open)."""
-    return min((p.due_at for p in promises if p.state == "open"), default=None)
+    return min((p.due_at for p in promises if p.state == PromiseState.OPEN), default=None)
 
-
-@event.listens_for(db.metadata, "after_create")
-def _create_version_triggers(_metadata, connection, **_kw) -> None:
-    from .versions import create_triggers
-
-    create_triggers(connection.exec_driver_sql, connection.dialect.name)

@@ -1,26 +1,13 @@
 """WTForms adapters: input clean-up and checks, each with a whole, translatable sentence."""
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from wtforms.validators import ValidationError
 
-# Control characters other than tab and newline: pasted from other programs, never meant.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+from .services.money import MAX_AMOUNT_CENTS, parse_amount_cents
+from .services.text import clean_line, clean_text, is_phone_number
 
-
-def clean_text(value):
-    """Strip what nobody means to type: control characters, \\r, and space around the text."""
-    if value is None:
-        return value
-    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def clean_line(value):
-    if value is None:
-        return value
-    return re.sub(r"\s+", " ", clean_text(value))
+# The clean-up is the services' (every door cleans the same way); the forms use it as filters.
+__all__ = ["clean_text", "clean_line", "Required", "LengthBetween", "PhoneNumber", "Amount"]
 
 
 class Required:
@@ -57,33 +44,12 @@ class LengthBetween:
 class PhoneNumber:
     """Any usual way of writing a phone number: digits with spaces, dashes, dots, brackets or a +."""
 
-    _allowed = re.compile(r"^\+?[\d\s().-]{6,25}$")
-
     def __init__(self, message):
         self.message = message
 
     def __call__(self, form, field):
-        if field.data and (not self._allowed.match(field.data)
-                           or len(re.sub(r"\D", "", field.data)) < 6):
+        if field.data and not is_phone_number(field.data):
             raise ValidationError(self.message)
-
-
-def parse_amount_cents(text: str) -> int | None:
-    """'25', '25,50', '€ 1.250,00' or '25.50' as cents; None when it is not an amount."""
-    text = re.sub(r"[€\s]|EUR|eur", "", text or "")
-    if not text:
-        return None
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text):  # Dutch thousands: 1.250,00
-        text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d+,\d{1,2}", text):
-        text = text.replace(",", ".")
-    elif not re.fullmatch(r"\d+(\.\d{1,2})?", text):
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None
-    return int(amount * 100)
 
 
 class Amount:
@@ -95,5 +61,5 @@ class Amount:
             cents = parse_amount_cents(field.data)
             if cents is None:
                 raise ValidationError(self.message)
-            if cents > 100_000_000:
+            if cents > MAX_AMOUNT_CENTS:
                 raise ValidationError(self.too_large)

@@ -12,7 +12,9 @@ from portal import create_app
 from portal.extensions import db
 from portal.services.demo import load_demo
 
-pytest_plugins = ["tests.fixtures.complaints"]
+pytest_plugins = ["tests.fixtures.complaints", "tests.fixtures.people"]
+
+EN = {"Accept-Language": "en"}  # headers=EN: the page in English
 
 
 def database_url(tmp_path) -> str:
@@ -23,7 +25,9 @@ def database_url(tmp_path) -> str:
 def app_config(tmp_path):
     """Settings a test may change before the app is built."""
     return {"GEHOORD_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-            "WTF_CSRF_ENABLED": False, "PUBLIC_BASE_URL": "http://portal.test"}
+            "WTF_CSRF_ENABLED": False, "PUBLIC_BASE_URL": "http://portal.test",
+            # Many tests file dozens of complaints from one address; the cap has tests of its own.
+            "MAX_OPEN_PER_EMAIL": 1000}
 
 
 class SeparateRequestsClient(FlaskClient):
@@ -92,6 +96,39 @@ def soup(response) -> BeautifulSoup:
     assert len(ids) == len(set(ids)), f"duplicate ids: {sorted(i for i in ids if ids.count(i) > 1)}"
     assert len(page.find_all("h1")) == 1, "every page has exactly one h1"
     return page
+
+
+class ClientRequest:
+    """A request that checks its status and returns the page (GOV.UK Notify's `client_request`).
+
+    An HTML page comes back parsed and checked by `soup`; a redirect or anything else as the response.
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, expected_status=200, headers=None, **kwargs):
+        return self._checked("GET", url, expected_status, self.client.get(url, headers=headers, **kwargs))
+
+    def post(self, url, data=None, expected_status=302, headers=None, **kwargs):
+        return self._checked("POST", url, expected_status,
+                             self.client.post(url, data=data, headers=headers, **kwargs))
+
+    @staticmethod
+    def _checked(method, url, expected_status, response):
+        where = f" to {response.headers['Location']}" if "Location" in response.headers else ""
+        assert response.status_code == expected_status, (
+            f"{method} {url} answered {response.status_code}{where}, not {expected_status}; the page begins:\n"
+            f"{response.get_data(as_text=True)[:1500]}")
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            return soup(response)
+        return response
+
+
+@pytest.fixture
+def client_request(client) -> ClientRequest:
+    """client_request.get(url) / .post(url, data, expected_status=400): the page, its status checked."""
+    return ClientRequest(client)
 
 
 def text_of(page) -> str:

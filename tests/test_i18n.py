@@ -8,20 +8,22 @@ from flask_babel import force_locale, refresh
 from portal.extensions import db
 from portal.formatting import when
 from portal.services.organisation import get_organisation
+from tests.conftest import EN
 
 
 def test_a_forced_language_inside_a_page_gets_its_own_words_and_the_page_keeps_its_own(app):
     page = "{{ _('Back') }}"
-    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+    with app.test_request_context("/", headers=EN):
         assert render_template_string(page) == "Back"
         with force_locale("nl"):  # the customer's mail, in Dutch
             assert render_template_string(page) == "Terug"
-            assert render_template_string("{{ ngettext('due in %(num)s working hour', 'due in %(num)s working hours', 2) }}") == "nog 2 werkuren"
+            assert render_template_string(
+                "{{ ngettext('due in %(num)s working hour', 'due in %(num)s working hours', 2) }}") == "nog 2 werkuren"
         assert render_template_string(page) == "Back"
 
 
 def test_a_language_switch_in_the_middle_of_a_request_is_seen_at_once(app):
-    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+    with app.test_request_context("/", headers=EN):
         assert render_template_string("{{ _('Back') }}") == "Back"
         from flask import g
 
@@ -45,7 +47,7 @@ def test_placeholders_are_escaped_in_pages_and_left_alone_in_plain_text_mails(ap
     from flask import current_app
 
     words = "{{ _('From %(name)s, on %(when)s.', name=name, when='x') }}"
-    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+    with app.test_request_context("/", headers=EN):
         assert render_template_string(words, name="Ann & <b>Bo</b>") == "From Ann &amp; &lt;b&gt;Bo&lt;/b&gt;, on x."
         plain = current_app.jinja_env.overlay(autoescape=False).from_string(words)
         assert plain.render(name="Ann & Bo") == "From Ann & Bo, on x."

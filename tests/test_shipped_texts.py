@@ -31,7 +31,7 @@ POT = ROOT / "translations" / "messages.pot"
 NL_PO = ROOT / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
 # Screens only staff see. A msgid used on any other page or mail is customer-facing.
 NOT_FOR_CUSTOMERS = ("templates/dev/", "templates/agent/", "templates/admin/",
-                     "portal/dev/", "portal/agent/", "portal/admin/", "portal/cli.py")
+                     "portal/dev/", "portal/agent/", "portal/admin/", "portal/cli.py", "portal/wording/staff.py")
 GETTEXT_NAMES = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext"}
 
 # Readability floors, from STANDARDS §5.5: Flesch-Douma 70+ for Dutch interface text ("fairly
@@ -157,7 +157,7 @@ def lint_report(shipped: list[Shipped]) -> list[str]:
 def assert_all_plain(shipped: list[Shipped]) -> None:
     assert shipped, "nothing found to check: did a file move?"
     report = lint_report(shipped)
-    assert not report, (f"{len([l for l in report if not l.startswith('  ')])} shipped texts fail the "
+    assert not report, (f"{len([line for line in report if not line.startswith('  ')])} shipped texts fail the "
                         "charter lint:\n" + "\n".join(report))
 
 
@@ -248,7 +248,8 @@ def validation_messages() -> tuple[dict[str, str], list[str]]:
             nodes = [kw.value for kw in node.keywords if kw.arg == "validators"]
             if name_of(node) in validator_names or (
                     isinstance(node.func, ast.Attribute) and node.func.attr in {"append", "extend"}
-                    and getattr(node.func.value, "attr", None) == "errors"):
+                    and (getattr(node.func.value, "attr", None) == "errors"
+                         or getattr(node.func.value, "id", None) == "problems")):  # a service's checks
                 nodes.append(node)
             if name_of(node) in needs_message and not node.args and not any(
                     kw.arg == "message" for kw in node.keywords):

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 4e337a43f952
-Revises: 
+Revises:
 Create Date: 2026-11-22 14:14:29.832671
 
 """

@@ -3,9 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
-from wtforms.validators import Email, InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..public.forms import choices
+from ..forms import STAFF_EMAIL_TOO_LONG, choices, email_field
+from ..services.people import PASSWORD_MAX, PASSWORD_MIN
 from ..validators import LengthBetween, Required, clean_line, clean_text
 
 UNIT_CHOICES = [("working_days", _l("working days")), ("working_hours", _l("working hours"))]
@@ -30,13 +31,11 @@ class TimelineForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name of the organisation"), filters=[clean_line],
                        validators=[Required(_l("Enter the name"))])
-    contact_email = StringField(_l("Email address for customers"), filters=[clean_line],
-                                validators=[Required(_l("Enter an email address")),
-                                            Email(_l("Enter an email address in the correct format, like name@example.com"),
-                                                  granular_message=False, check_deliverability=False)])
+    contact_email = email_field(_l("Email address for customers"), _l("Enter an email address"), STAFF_EMAIL_TOO_LONG)
     contact_phone = StringField(_l("Phone number (optional)"), filters=[clean_line])
     contact_postal = StringField(_l("Postal address"), filters=[clean_line],
-                                 validators=[Required(_l("Enter a postal address: customers need a way without a phone"))])
+                                 validators=[Required(
+                                     _l("Enter a postal address: customers need a way without a phone"))])
     default_language = RadioField(_l("Default language"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
     max_handling_weeks = IntegerField(_l("Longest handling time, in weeks"),
                                       validators=[InputRequired(_l("Enter a number of weeks")),
@@ -55,7 +54,8 @@ WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Fr
 
 
 class CalendarForm(FlaskForm):
-    timezone = StringField(_l("Time zone"), filters=[clean_line], validators=[Required(_l("Enter a time zone, like Europe/Amsterdam"))])
+    timezone = StringField(_l("Time zone"), filters=[clean_line],
+                           validators=[Required(_l("Enter a time zone, like Europe/Amsterdam"))])
     holiday_country = StringField(_l("Country for public holidays (code, like NL)"), filters=[clean_line],
                                   validators=[Required(_l("Enter a country code, like NL"))])
     holiday_subdiv = StringField(_l("Region (optional)"), filters=[clean_line])
@@ -79,15 +79,18 @@ class ClosingDayForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     name_nl = StringField(_l("Name (Dutch)"), filters=[clean_line], validators=[Required(_l("Enter the Dutch name"))])
-    name_en = StringField(_l("Name (English)"), filters=[clean_line], validators=[Required(_l("Enter the English name"))])
+    name_en = StringField(_l("Name (English)"), filters=[clean_line],
+                          validators=[Required(_l("Enter the English name"))])
     hint_nl = StringField(_l("Description (Dutch, optional)"), filters=[clean_line])
     hint_en = StringField(_l("Description (English, optional)"), filters=[clean_line])
     can_do_nl = TextAreaField(_l("What we can do (Dutch)"), filters=[clean_text])
     can_do_en = TextAreaField(_l("What we can do (English)"), filters=[clean_text])
     cannot_do_nl = TextAreaField(_l("What we cannot do (Dutch)"), filters=[clean_text])
     cannot_do_en = TextAreaField(_l("What we cannot do (English)"), filters=[clean_text])
-    disagree_nl = TextAreaField(_l("If the customer disagrees: where to go and the time limit (Dutch)"), filters=[clean_text])
-    disagree_en = TextAreaField(_l("If the customer disagrees: where to go and the time limit (English)"), filters=[clean_text])
+    disagree_nl = TextAreaField(_l("If the customer disagrees: where to go and the time limit (Dutch)"),
+                                filters=[clean_text])
+    disagree_en = TextAreaField(_l("If the customer disagrees: where to go and the time limit (English)"),
+                                filters=[clean_text])
     disagree_url = StringField(_l("Their website (optional)"), filters=[clean_line])
     active = RadioField(_l("In the form for customers?"),
                         choices=choices([("yes", _l("Yes, active")), ("no", _l("No, archived"))]))
@@ -109,20 +112,23 @@ class PersonForm(FlaskForm):
 
 class NewPersonForm(PersonForm):
     name = StringField(_l("Name"), filters=[clean_line], validators=[Required(_l("Enter the name"))])
-    email = StringField(_l("Email address"), filters=[clean_line],
-                        validators=[Required(_l("Enter an email address")),
-                                    Email(_l("Enter an email address in the correct format, like name@example.com"),
-                                          granular_message=False, check_deliverability=False)])
+    email = email_field(_l("Email address"), _l("Enter an email address"), STAFF_EMAIL_TOO_LONG)
     password = StringField(_l("First password (at least 10 characters; they change it later)"),
                            validators=[Required(_l("Enter a first password")),
-                                       LengthBetween(10, 200, _l("The password must be at least 10 characters"),
+                                       LengthBetween(PASSWORD_MIN, PASSWORD_MAX,
+                                                     _l("The password must be at least 10 characters"),
                                                      _l("The password must be 200 characters or less"))])
 
 
 class ImprovementForm(FlaskForm):
-    title_nl = StringField(_l("What changed (Dutch, one line)"), filters=[clean_line], validators=[Required(_l("Write what changed"))])
-    title_en = StringField(_l("What changed (English, one line)"), filters=[clean_line], validators=[Required(_l("Write what changed"))])
-    body_nl = TextAreaField(_l("More about it (Dutch)"), filters=[clean_text], validators=[Required(_l("Write a few sentences about it"))])
-    body_en = TextAreaField(_l("More about it (English)"), filters=[clean_text], validators=[Required(_l("Write a few sentences about it"))])
+    title_nl = StringField(_l("What changed (Dutch, one line)"), filters=[clean_line],
+                           validators=[Required(_l("Write what changed"))])
+    title_en = StringField(_l("What changed (English, one line)"), filters=[clean_line],
+                           validators=[Required(_l("Write what changed"))])
+    body_nl = TextAreaField(_l("More about it (Dutch)"), filters=[clean_text],
+                            validators=[Required(_l("Write a few sentences about it"))])
+    body_en = TextAreaField(_l("More about it (English)"), filters=[clean_text],
+                            validators=[Required(_l("Write a few sentences about it"))])
     since = DateField(_l("Since"), validators=[InputRequired(_l("Enter the day it changed, like 1-12-2026"))])
-    references = StringField(_l("References of the complaints that led to it (separated by spaces)"), filters=[clean_line])
+    references = StringField(_l("References of the complaints that led to it (separated by spaces)"),
+                             filters=[clean_line])

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 
-from . import views, wording  # noqa: E402,F401  (routes and template words register on bp)
+from . import views  # noqa: E402,F401  (the routes register themselves on bp)

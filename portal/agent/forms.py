@@ -2,12 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, Regexp, ValidationError
+from wtforms.validators import Regexp, ValidationError
 
-from ..public.forms import LANGUAGE_CHOICES, WISH_CHOICES, choices
+from ..forms import (CONTACT_CHOICES, LANGUAGE_CHOICES, STAFF_EMAIL_TOO_LONG, WISH_CHOICES, choices, email_field,
+                     phone_field)
 from ..services.mandate import REMEDIES
-from ..services.work import ROOT_CAUSES, SIGNAL_TYPES
-from ..validators import Amount, LengthBetween, PhoneNumber, Required, clean_line, clean_text
+from ..services.work import HANDLED_AS, ROOT_CAUSES
+from ..validators import Amount, LengthBetween, Required, clean_line, clean_text
 
 TEXT_MAX = 5000
 
@@ -48,7 +49,7 @@ YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
 
 class ClassifyForm(FlaskForm):
-    signal_type = RadioField(_l("What was it?"), choices=choices(SIGNAL_TYPES.items()),
+    handled_as = RadioField(_l("What was it?"), choices=choices(HANDLED_AS.items()),
                              validators=[Required(_l("Choose what it was"))])
     root_cause = RadioField(_l("What caused it?"), choices=choices(ROOT_CAUSES.items()),
                             validators=[Required(_l("Choose what caused it"))])
@@ -108,6 +109,8 @@ CHANNEL_CHOICES = [("phone", _l("On the phone")), ("counter", _l("At the counter
 class NewComplaintForm(FlaskForm):
     """A complaint someone told us outside the portal: the customer gets the same mail and link."""
 
+    # A random key from the page: the same form sent twice (a double click) files one complaint.
+    submission_key = HiddenField()
     channel = RadioField(_l("How did the customer tell us?"), choices=choices(CHANNEL_CHOICES),
                          validators=[Required(_l("Choose how the customer told us"))])
     story = TextAreaField(
@@ -122,11 +125,10 @@ class NewComplaintForm(FlaskForm):
     name = StringField(_l("Customer's name"), filters=[clean_line],
                        validators=[Required(_l("Enter the customer's name")),
                                    LengthBetween(0, 200, "", _l("The name must be 200 characters or less"))])
-    email = StringField(_l("Customer's email address"), filters=[clean_line],
-                        validators=[Required(_l("Enter the customer's email address")),
-                                    Email(_l("Enter an email address in the correct format, like name@example.com"),
-                                          granular_message=False, check_deliverability=False)])
-    phone = StringField(_l("Customer's phone number (optional)"), filters=[clean_line],
-                        validators=[PhoneNumber(_l("Enter a phone number, like 06 12345678 or +31 20 123 4567"))])
+    email = email_field(_l("Customer's email address"), _l("Enter the customer's email address"),
+                        STAFF_EMAIL_TOO_LONG)
+    phone = phone_field(_l("Customer's phone number (optional)"))
+    contact_by = RadioField(_l("How would the customer like us to contact them?"), choices=choices(CONTACT_CHOICES),
+                            default="email", validators=[Required(_l("Choose how we contact the customer"))])
     language = RadioField(_l("In which language do we write?"), choices=choices(LANGUAGE_CHOICES),
                           default="nl", validators=[Required(_l("Choose a language"))])

@@ -1,42 +1,32 @@
 """Agent pages. Views load, check access, validate, call one service, and redirect."""
 from __future__ import annotations
 
-from datetime import datetime
-from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, lazy_gettext as _l, ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import force_locale, lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from charter.lint import lint
 
+from ..access import role_required, safe_next
 from ..extensions import db, limiter
-from ..models import Category, Complaint, Grant, Promise, User, utcnow
-from ..services import complaints as complaint_service
-from ..services import mandate, people, work
+from ..forms import choices
+from ..models import Complaint, Offer, Promise, User, utcnow
+from ..formatting import localized
+from ..services import categories as category_service
+from ..services import filing, mandate, people, work
+from ..services.errors import DomainError
+from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
 from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.secrets import new_draft_key
-from ..public.forms import choices
-from ..validators import parse_amount_cents
+from ..services.text import normalise_email
+from ..states import Kind, OfferState
+from ..wording.staff import REPLY_TEMPLATES
 from . import bp
-from .wording import REPLY_TEMPLATES
 from .forms import (ClassifyForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm, NoteForm,
                     OfferForm, RefuseForm, ReplyForm)
-
-
-def role_required(role: str):
-    """Logged in, and at least this role; anyone else gets a 403 page, never data."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not current_user.can(role):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
 
 
 def _complaint_or_404(reference: str) -> Complaint:
@@ -46,18 +36,13 @@ def _complaint_or_404(reference: str) -> Complaint:
     return complaint
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("agent.queue_page")
-
-
 def _failed_login(response):
     return response.status_code != 302  # only failed attempts count towards the limit
 
 
 def _login_account() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+    # The address as the login reads it: an invisible character typed in does not make a new account.
+    return "login-account:" + normalise_email(request.form.get("email"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -74,7 +59,7 @@ def login():
             if language:
                 session["language"] = language
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("agent.queue_page")))
         form.password.errors.append(_l("The email address or the password is not right"))
     return render_template("agent/login.html", form=form)
 
@@ -96,10 +81,10 @@ def queue_page():
     if view not in FILTERS:
         view = "open"
     category_id = request.args.get("category", type=int)
-    kind = request.args.get("kind") if request.args.get("kind") in complaint_service.KINDS else None
+    kind = request.args.get("kind") if request.args.get("kind") in Kind._value2member_map_ else None
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = queue(current_user, view, category_id, kind, page)
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    categories = category_service.all_categories()
     return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page,
                            category_id=category_id, kind=kind, categories=categories,
                            pages=max((total + 24) // 25, 1), now=utcnow(),
@@ -121,8 +106,8 @@ def _render_detail(complaint: Complaint, status=200, **forms):
     context = _detail_forms(complaint)
     context.update(forms)
     classify = context["classify_form"]
-    if request.method == "GET" and complaint.signal_type:
-        classify.signal_type.data, classify.root_cause.data = complaint.signal_type, complaint.root_cause
+    if request.method == "GET" and complaint.handled_as:
+        classify.handled_as.data, classify.root_cause.data = complaint.handled_as, complaint.root_cause
         classify.chance_to_improve.data = "yes" if complaint.chance_to_improve else "no"
         classify.improvement_note.data = complaint.improvement_note
     context["page_errors"] = any(context[name].errors for name in
@@ -211,7 +196,7 @@ def classify(reference):
     complaint = _complaint_or_404(reference)
     form = ClassifyForm(prefix="classify")
     if form.validate_on_submit():
-        work.classify(complaint, current_user, signal_type=form.signal_type.data,
+        work.classify(complaint, current_user, handled_as=form.handled_as.data,
                       root_cause=form.root_cause.data, chance_to_improve=form.chance_to_improve.data == "yes",
                       improvement_note=form.improvement_note.data)
         flash(_l("Saved what it was."), "success")
@@ -228,19 +213,13 @@ def move_promise(reference, promise_id):
         abort(404)
     form = MoveForm()
     if form.validate_on_submit():
-        calendar = get_calendar()
-        day = form.new_date.data
-        interval = calendar.opening_interval(day)
-        if interval is None:
-            form.new_date.errors.append(_l("We are closed on that day. Choose a working day."))
+        try:
+            work.extend_promise(promise, current_user, form.new_date.data, form.reason.data, get_calendar())
+        except work.WorkError as error:
+            form.new_date.errors.append(error.message)
         else:
-            try:
-                work.extend_promise(promise, current_user, interval[1], form.reason.data)
-            except work.WorkError as error:
-                form.new_date.errors.append(error.message)
-            else:
-                flash(_l("The new date is on the customer's page and is mailed."), "success")
-                return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
+            flash(_l("The new date is on the customer's page and is mailed."), "success")
+            return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
     return render_template("agent/move.html", complaint=complaint, promise=promise, form=form,
                            times_moved=work.times_moved(promise)), 400 if form.errors else 200
 
@@ -256,14 +235,14 @@ def mandate_page(reference):
         form.seen_counter.data = str(complaint.offer_counter)
     elif form.validate_on_submit():
         try:
-            grant = mandate.offer(
+            offer = mandate.make_offer(
                 complaint, current_user, remedy=form.remedy.data,
                 amount_cents=parse_amount_cents(form.amount.data) or 0, text=form.text.data,
                 request_key=form.request_key.data, seen_counter=int(form.seen_counter.data), calendar=calendar)
         except mandate.MandateError as error:
             form.remedy.errors.append(error.message)
         else:
-            flash(_l("Your offer is on the customer's page and is mailed.") if grant.state == "offered"
+            flash(_l("Your offer is on the customer's page and is mailed.") if offer.state == OfferState.OFFERED
                   else _l("Your offer waits for a supervisor to co-sign. The customer sees a date for it."),
                   "success")
             return redirect(url_for("agent.complaint_page", reference=reference))
@@ -281,15 +260,15 @@ def mandate_page(reference):
 @bp.route("/cosign")
 @role_required("supervisor")
 def cosign_page():
-    return render_template("agent/cosign.html", grants=waiting_for_cosign(), refuse_form=RefuseForm())
+    return render_template("agent/cosign.html", offers=waiting_for_cosign(), refuse_form=RefuseForm())
 
 
-@bp.route("/grants/<int:grant_id>/cosign", methods=["POST"])
+@bp.route("/offers/<int:offer_id>/cosign", methods=["POST"])
 @role_required("supervisor")
-def cosign(grant_id):
-    grant = db.get_or_404(Grant, grant_id)
+def cosign(offer_id):
+    offer = db.get_or_404(Offer, offer_id)
     try:
-        mandate.cosign(grant, current_user, get_calendar())
+        mandate.cosign(offer, current_user, get_calendar())
     except mandate.MandateError as error:
         flash(str(error.message), "error")
     else:
@@ -297,57 +276,42 @@ def cosign(grant_id):
     return redirect(url_for("agent.cosign_page"))
 
 
-@bp.route("/grants/<int:grant_id>/refuse", methods=["POST"])
+@bp.route("/offers/<int:offer_id>/refuse", methods=["POST"])
 @role_required("supervisor")
-def refuse(grant_id):
-    grant = db.get_or_404(Grant, grant_id)
+def refuse(offer_id):
+    offer = db.get_or_404(Offer, offer_id)
     form = RefuseForm()
     if form.validate_on_submit():
         try:
-            mandate.refuse_cosign(grant, current_user, form.reason.data)
+            mandate.refuse_cosign(offer, current_user, form.reason.data)
         except mandate.MandateError as error:
             flash(str(error.message), "error")
         return redirect(url_for("agent.cosign_page"))
-    return render_template("agent/cosign.html", grants=waiting_for_cosign(), refuse_form=form,
-                           refusing=grant.id), 400
+    return render_template("agent/cosign.html", offers=waiting_for_cosign(), refuse_form=form,
+                           refusing=offer.id), 400
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("agent")
 def new_complaint():
     form = NewComplaintForm()
-    categories = db.session.scalars(select(Category).where(Category.active.is_(True))
-                                    .order_by(Category.position)).all()
-    from ..formatting import localized
-
+    categories = category_service.active_categories()
     form.category.choices = choices([("", "")] + [(c.slug, localized(c, "name")) for c in categories]
                                     + [("other", str(_l("Something else")))])
     if form.validate_on_submit():
-        draft = complaint_service.start_draft("complaint")
-        complaint_service.save_answers(draft, {
-            "story": form.story.data, "category": form.category.data, "wish": form.wish.data,
-            "name": form.name.data, "email": form.email.data, "phone": form.phone.data,
-            "contact_by": "email", "language": form.language.data})
-        filed = complaint_service.file_complaint(draft, get_calendar(), channel=form.channel.data)
-        work.claim(filed.complaint, current_user)
-        flash(_l("Filed. The customer gets the same mail, reference and link as on the web."), "success")
-        return redirect(url_for("agent.complaint_page", reference=filed.complaint.reference))
+        answers = {name: form[name].data for name in ("story", "category", "wish", "name", "email", "phone",
+                                                      "contact_by", "language")}
+        try:
+            filed = filing.file_complaint(filing.validate_answers(answers, Kind.COMPLAINT), channel=form.channel.data,
+                                          filed_by=current_user, submission_key=form.submission_key.data or None)
+        except DomainError as error:
+            for field, message in error.problems:
+                form[field if field in form else "story"].errors.append(message)
+        else:
+            if filed.created:
+                work.claim(filed.complaint, current_user)
+            flash(_l("Filed. The customer gets the same mail, reference and link as on the web."), "success")
+            return redirect(url_for("agent.complaint_page", reference=filed.complaint.reference))
+    elif request.method == "GET":
+        form.submission_key.data = new_draft_key()  # the same form sent twice files once
     return render_template("agent/new.html", form=form), 200 if not form.errors else 400
-
-
-@bp.app_template_global()
-def due_words(due_at: datetime | None, now: datetime, calendar) -> str:
-    """'due in 3 working hours', '2 working days overdue': how much time a promise has left."""
-    if due_at is None:
-        return str(_l("No open promise"))
-    if due_at >= now:
-        days = calendar.working_days_between(now, due_at)
-        if days == 0:
-            hours = max(round(calendar.working_time_between(now, due_at).total_seconds() / 3600), 1)
-            return ngettext("due in %(num)s working hour", "due in %(num)s working hours", hours)
-        return ngettext("due in %(num)s working day", "due in %(num)s working days", days)
-    days = calendar.working_days_between(due_at, now)
-    if days == 0:
-        hours = max(round(calendar.working_time_between(due_at, now).total_seconds() / 3600), 1)
-        return ngettext("%(num)s working hour overdue", "%(num)s working hours overdue", hours)
-    return ngettext("%(num)s working day overdue", "%(num)s working days overdue", days)

@@ -2,13 +2,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
+from ..forms import (CONTACT_CHOICES, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, choices, email_field,
+                     phone_field)
 from ..i18n import form_translations
-from ..validators import Amount, LengthBetween, PhoneNumber, Required, clean_line, clean_text
+from ..services.filing import NAME_MAX, STORY_MAX, STORY_MIN, WHEN_MAX, WISH_OTHER_MAX
+from ..validators import Amount, LengthBetween, Required, clean_line, clean_text
 
-STORY_MIN, STORY_MAX = 10, 5000
+__all__ = ["CONTACT_CHOICES", "LANGUAGE_CHOICES", "SIGNAL_CHOICES", "WISH_CHOICES", "choices"]
 
 
 class HoneypotMixin:
@@ -39,8 +41,6 @@ class Form(FlaskForm):
         return valid
 
 
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 MESSAGE_MAX = 5000
 
 
@@ -53,7 +53,7 @@ class StoryForm(Form):
                                   _l("What happened must be 5,000 characters or less"))])
     happened_when = StringField(
         _l("When did it happen? (optional)"), filters=[clean_line],
-        validators=[Optional(), LengthBetween(0, 200, "", _l("When it happened must be 200 characters or less"))])
+        validators=[Optional(), LengthBetween(0, WHEN_MAX, "", _l("When it happened must be 200 characters or less"))])
 
 
 class AboutForm(Form):
@@ -66,15 +66,6 @@ class AboutForm(Form):
             raise ValidationError(_l("Select what your complaint is about"))
 
 
-WISH_CHOICES = [
-    ("fix", _l("Fix it or do it again")),
-    ("compensation", _l("Compensation")),
-    ("explanation", _l("An explanation or an apology")),
-    ("listen", _l("Nothing: I just want you to know")),
-    ("other", _l("Something else")),
-]
-
-
 class WishForm(Form):
     wish = RadioField(_l("What would you like us to do?"), choices=choices(WISH_CHOICES),
                       validators=[Required(_l("Select what you would like us to do"))])
@@ -85,7 +76,7 @@ class WishForm(Form):
                            _l("The amount must be 1,000,000 euros or less"))])
     wish_other = TextAreaField(
         _l("If something else: what would you like us to do? (optional)"), filters=[clean_text],
-        validators=[LengthBetween(0, 2000, "", _l("What you would like must be 2,000 characters or less"))])
+        validators=[LengthBetween(0, WISH_OTHER_MAX, "", _l("What you would like must be 2,000 characters or less"))])
 
     def validate(self, extra_validators=None):
         # The amount belongs to "compensation" and the words to "something else". When another
@@ -102,24 +93,13 @@ class WishForm(Form):
             raise ValidationError(_l("Tell us what you would like us to do"))
 
 
-LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
-CONTACT_CHOICES = [("email", _l("By email")), ("phone", _l("By phone"))]
-
-
 class ContactForm(HoneypotMixin, Form):
     name = StringField(
         _l("Your name"), filters=[clean_line],
         validators=[Required(_l("Enter your name")),
-                    LengthBetween(0, 200, "", _l("Your name must be 200 characters or less"))])
-    email = StringField(
-        _l("Email address"), filters=[clean_line],
-        validators=[Required(_l("Enter your email address")),
-                    LengthBetween(0, 254, "", _l("Your email address must be 254 characters or less")),
-                    Email(_l("Enter an email address in the correct format, like name@example.com"),
-                          granular_message=False, check_deliverability=False)])
-    phone = StringField(
-        _l("Phone number (optional)"), filters=[clean_line],
-        validators=[PhoneNumber(_l("Enter a phone number, like 06 12345678 or +31 20 123 4567"))])
+                    LengthBetween(0, NAME_MAX, "", _l("Your name must be 200 characters or less"))])
+    email = email_field(_l("Email address"), _l("Enter your email address"))
+    phone = phone_field(_l("Phone number (optional)"))
     contact_by = RadioField(_l("How would you like us to contact you?"), choices=choices(CONTACT_CHOICES),
                             default="email",
                             validators=[Required(_l("Select how you would like us to contact you"))])
@@ -131,11 +111,8 @@ class ContactForm(HoneypotMixin, Form):
             raise ValidationError(_l("Enter a phone number, or choose to be contacted by email"))
 
 
-SIGNAL_CHOICES = [("compliment", _l("A compliment")), ("suggestion", _l("An idea or suggestion"))]
-
-
 class SignalForm(Form):
-    signal_kind = RadioField(_l("What would you like to pass on?"), choices=choices(SIGNAL_CHOICES),
+    kind = RadioField(_l("What would you like to pass on?"), choices=choices(SIGNAL_CHOICES),
                              validators=[Required(_l("Select a compliment or a suggestion"))])
     story = TextAreaField(
         _l("Your message"), filters=[clean_text],
@@ -173,12 +150,7 @@ class FindForm(HoneypotMixin, Form):
         _l("Reference"), filters=[clean_line],
         validators=[Required(_l("Enter the reference of your complaint")),
                     LengthBetween(0, 40, "", _l("Enter the reference as it is in your mail, like KM4T-7XRA"))])
-    email = StringField(
-        _l("Email address"), filters=[clean_line],
-        validators=[Required(_l("Enter your email address")),
-                    LengthBetween(0, 254, "", _l("Your email address must be 254 characters or less")),
-                    Email(_l("Enter an email address in the correct format, like name@example.com"),
-                          granular_message=False, check_deliverability=False)])
+    email = email_field(_l("Email address"), _l("Enter your email address"))
 
 
 class AnswerOfferForm(Form):

@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import page_cache
+from ..access import safe_next
+from ..formatting import current_language, localized
 from ..extensions import db, limiter
-from ..models import Category
+from ..models import Category, Offer, Promise
 from ..services import complaints as service
+from ..services import categories as category_service
+from ..services import filing, improvements as improvement_service, mandate, privacy, work
+from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar
-from ..validators import parse_amount_cents
+from ..states import PromiseState
 from . import bp
-from ..models import Grant, Promise
-from ..services import mandate, privacy, work
-from .forms import (CONTACT_CHOICES, choices, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, AboutForm,
-                    AnswerOfferForm, ConfirmForm, ContactForm, FindForm, ManagerForm, MessageForm,
-                    NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm)
+from .forms import (AboutForm, AnswerOfferForm, ConfirmForm, ContactForm, FindForm, ManagerForm, MessageForm,
+                    NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm, choices)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ STEP_ANSWERS = {
     "about": ("category",),
     "wish": ("wish",),
     "contact": ("name", "email", "language"),
-    "message": ("signal_kind", "story"),
+    "message": ("kind", "story"),
 }
 
 
@@ -81,17 +81,10 @@ def _session_key(flow: Flow) -> str:
 
 
 def _current_draft(flow: Flow):
-    return service.get_draft(session.get(_session_key(flow)))
-
-
-def _active_categories() -> list[Category]:
-    return db.session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.id)).all()
+    return filing.get_draft(session.get(_session_key(flow)))
 
 
 def _category_choices(categories) -> list[tuple[str, str]]:
-    from ..formatting import localized
-
     pairs = [(c.slug, localized(c, "name")) for c in categories] + [("other", str(_l("Something else")))]
     return choices(pairs)
 
@@ -112,8 +105,6 @@ def _answers_from(form) -> dict:
 
 @bp.route("/")
 def start():
-    if page_cache.usable():  # the same for every visitor in a language
-        return page_cache.serve(("start",), None, lambda: (render_template("public/start.html"), None))
     return render_template("public/start.html")
 
 
@@ -121,13 +112,7 @@ def start():
 def choose_language(code):
     if code in current_app.config["LANGUAGES"]:
         session["language"] = code
-    target = request.args.get("next", "/")
-    parts = urlsplit(target)
-    # Only ever back to our own pages: no other host ("//x", "/\\x"), no control characters.
-    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\"))
-            or any(ord(char) < 32 or ord(char) == 127 for char in target)):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request.args.get("next"), "/"))
 
 
 @bp.route("/rights")
@@ -137,9 +122,7 @@ def rights():
 
 @bp.route("/you-said-we-did")
 def improvements():
-    from ..services.settings import published_improvements
-
-    return render_template("public/improvements.html", improvements=published_improvements())
+    return render_template("public/improvements.html", improvements=improvement_service.published_improvements())
 
 
 @bp.route("/<flow_name>/<slug>", methods=["GET", "POST"])
@@ -152,23 +135,21 @@ def question(flow_name, slug):
     form = step.form(data=answers if request.method == "GET" else None)
     categories = []
     if isinstance(form, AboutForm):
-        categories = _active_categories()
+        categories = category_service.active_categories()
         form.category.choices = _category_choices(categories)
     if isinstance(form, ContactForm) and not form.language.data:
-        from ..formatting import current_language
-
         form.language.data = current_language()
 
     if form.validate_on_submit():
         if draft is None:
-            draft = service.start_draft(flow.kind)
+            draft = filing.start_draft(flow.kind)
             session[_session_key(flow)] = draft.key
-        service.save_answers(draft, _answers_from(form))
+        filing.save_answers(draft, _answers_from(form))
         index = flow.steps.index(step)
         if request.args.get("change") or index == len(flow.steps) - 1:
             missing = _first_missing_step(flow, draft.data)
             if missing is None:
-                return redirect(url_for("public.check", flow_name=flow.name))
+                return redirect(url_for("public.check_answers", flow_name=flow.name))
             return redirect(url_for("public.question", flow_name=flow.name, slug=missing.slug))
         next_step = flow.steps[index + 1]
         return redirect(url_for("public.question", flow_name=flow.name, slug=next_step.slug))
@@ -177,27 +158,37 @@ def question(flow_name, slug):
     back = (url_for("public.question", flow_name=flow.name, slug=flow.steps[index - 1].slug)
             if index else url_for("public.start"))
     if request.args.get("change"):
-        back = url_for("public.check", flow_name=flow.name)
+        back = url_for("public.check_answers", flow_name=flow.name)
     return render_template(step.template, form=form, flow=flow, step=step, number=index + 1,
                            total=len(flow.steps), back=back, categories=categories)
 
 
-@bp.route("/<flow_name>/check", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FILING_LIMIT"], methods=["POST"])
-def check(flow_name):
+@bp.post("/<flow_name>/check")
+@limiter.limit(lambda: current_app.config["FILING_LIMIT"])
+def send_answers(flow_name):
+    """The one button on the check page: file what the draft holds."""
     flow = _flow(flow_name)
     form = SendForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            draft = service.finished_draft(form.draft.data)
-            if draft is None or _first_missing_step(flow, draft.data) is not None:
-                return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
-            limit = current_app.config["MAX_OPEN_PER_EMAIL"]
-            if service.open_complaints_for(draft.data.get("email")) >= limit:
-                return render_template("errors/too_many_open.html", limit=limit), 429
-            filed = service.file_complaint(draft, get_calendar())
-            session.pop(_session_key(flow), None)
-            return redirect(url_for("public.status_confirmation", token=filed.token))
+    if not form.validate_on_submit():
+        return check_answers(flow_name)
+    draft = filing.finished_draft(form.draft.data)
+    if draft is None or _first_missing_step(flow, draft.data) is not None:
+        return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
+    try:
+        filed = filing.file_draft(draft)
+    except filing.TooManyOpen as error:
+        return render_template("errors/too_many_open.html", limit=error.limit), 429
+    except filing.InvalidAnswers as error:  # a draft from before a rule changed: ask that question again
+        step = next((s for s in flow.steps if error.field in STEP_ANSWERS[s.slug]), flow.steps[0])
+        return redirect(url_for("public.question", flow_name=flow.name, slug=step.slug))
+    session.pop(_session_key(flow), None)
+    return redirect(url_for("public.status_confirmation", token=filed.token))
+
+
+@bp.get("/<flow_name>/check")
+def check_answers(flow_name):
+    flow = _flow(flow_name)
+    form = SendForm()
     draft = _current_draft(flow)
     if draft is None:
         return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
@@ -238,7 +229,7 @@ def status_copy(token):
 def _status_page(complaint, token, status=200, **forms):
     # Only the forms this page shows (each costs a CSRF token and a little time on every view).
     offer, can_reopen = mandate.open_offer(complaint), work.can_reopen(complaint)
-    asks_date = any(promise.state == "proposed" for promise in complaint.promises)
+    asks_date = any(promise.state == PromiseState.PROPOSED for promise in complaint.promises)
     context = dict(form=MessageForm(), offer=offer, can_reopen=can_reopen, sent=request.args.get("sent"),
                    offer_form=AnswerOfferForm(prefix="offer") if offer else None,
                    date_form=NewDateForm(prefix="date") if asks_date else None,
@@ -251,19 +242,19 @@ def _status_page(complaint, token, status=200, **forms):
     return render_template("public/status.html", complaint=complaint, token=token, **context), status
 
 
-@bp.route("/s/<token>/offer/<int:grant_id>", methods=["POST"])
-def answer_offer(token, grant_id):
+@bp.route("/s/<token>/offer/<int:offer_id>", methods=["POST"])
+def answer_offer(token, offer_id):
     complaint = _complaint_or_404(token)
-    grant = db.session.get(Grant, grant_id)
-    if grant is None or grant.complaint_id != complaint.id:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.complaint_id != complaint.id:
         abort(404)
     form = AnswerOfferForm(prefix="offer")
     if form.validate_on_submit():
         try:
             if form.answer.data == "accept":
-                mandate.accept(complaint, grant)
+                mandate.accept(complaint, offer)
             else:
-                mandate.decline(complaint, grant, form.reason.data, get_calendar())
+                mandate.decline(complaint, offer, form.reason.data, get_calendar())
         except mandate.MandateError:
             pass  # answered before (a double click, another tab): the page shows the answer
         return redirect(url_for("public.status", token=token) + "#offer")
@@ -300,34 +291,15 @@ def reopen(token):
     return _status_page(complaint, token, reopen_form=form)
 
 
-def _status_page_to_keep(token):
-    complaint = _complaint_or_404(token)
-    html, _status = _status_page(complaint, token)
-    # The one thing on it that changes with time alone: the button to open it again goes then.
-    until = work.reopen_until(complaint)
-    return html, until.timestamp() if until else None
-
-
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def status(token):
-    if page_cache.usable():
-        version = service.page_version(token)
-        if version is None:
-            page_cache.forget(("status", token))
-            abort(404)
-        return page_cache.serve(("status", token), version, lambda: _status_page_to_keep(token))
     complaint = _complaint_or_404(token)
     form = MessageForm()
     if form.validate_on_submit():
         try:
             service.add_customer_message(complaint, form.body.data)
-        except service.NotAllowed:
-            # Sent from a tab opened before it was withdrawn or closed: say so, and keep the words.
-            form.body.errors.append(
-                _l("You withdrew this, so we cannot add your message to it. "
-                   "Copy your text and send it as a new complaint.") if complaint.status == "withdrawn"
-                else _l("This is closed, so we cannot add your message to it. "
-                        "Copy your text and send it as a new complaint."))
+        except service.NotAllowed as error:  # the words stay in the form, to copy
+            form.body.errors.append(error.message)
             return _status_page(complaint, token, 409, form=form)
         return redirect(url_for("public.status", token=token, sent=1) + "#messages")
     return _status_page(complaint, token, form=form)
@@ -391,56 +363,3 @@ def find():
 @bp.route("/find/sent")
 def find_sent():
     return render_template("public/find_sent.html", email=session.get("find_email"))
-
-
-ANSWER_LABELS = {
-    "wish": dict(WISH_CHOICES),
-    "contact_by": dict(CONTACT_CHOICES),
-    "language": dict(LANGUAGE_CHOICES),
-    "signal_kind": dict(SIGNAL_CHOICES),
-}
-
-
-@bp.app_template_global()
-def answer_label(field: str, value) -> str:
-    """The words a customer chose, for an answer stored as a code."""
-    return str(ANSWER_LABELS.get(field, {}).get(value, value or ""))
-
-
-@bp.app_template_global()
-def status_words(complaint) -> tuple[str, str]:
-    """The headline and the sentence that say where a complaint stands."""
-    from .wording import CLOSED_WITH_REASON, STATUS_EXPLANATION, STATUS_HEADLINE, kind_group
-
-    explanation = (CLOSED_WITH_REASON if complaint.status == "closed" and complaint.close_reason
-                   else STATUS_EXPLANATION[complaint.status])
-    return str(STATUS_HEADLINE[(kind_group(complaint.kind), complaint.status)]), str(explanation)
-
-
-@bp.app_template_global()
-def keep_link_words(complaint) -> str:
-    """'Keep this link to yourself', with the word for what they sent (also in mail)."""
-    from .wording import KEEP_LINK
-
-    return str(KEEP_LINK.get(complaint.kind, KEEP_LINK["complaint"]))
-
-
-@bp.app_template_global()
-def spelled_out(reference: str) -> str:
-    """'KM4T-7XRA' as 'K M 4 T, 7 X R A': a screen reader reads each character, not a word."""
-    return ", ".join(" ".join(part) for part in (reference or "").split("-"))
-
-
-@bp.app_template_global()
-def event_words(event) -> str:
-    from .wording import EVENT_TEXT
-
-    text = EVENT_TEXT.get(event.kind)
-    return str(text) % {"name": (event.data or {}).get("name", "")} if text else ""
-
-
-@bp.app_template_global()
-def kind_name(kind) -> str:
-    from .wording import KIND_NAME
-
-    return str(KIND_NAME.get(kind, kind))

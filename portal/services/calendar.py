@@ -164,6 +164,16 @@ class BusinessCalendar:
             day += timedelta(days=1)
         raise CalendarError("the calendar has no working day in two years")
 
+    def next_working_days(self, after: date, count: int) -> list[date]:
+        """The first `count` working days after this day (what the admin's calendar page lists)."""
+        days = self.working_days_from(after + timedelta(days=1))
+        return [next(days) for _ in range(count)]
+
+    def closing_time(self, day: date) -> datetime | None:
+        """The moment we close on this day (a promise "by that day" is due then); None when closed."""
+        interval = self.opening_interval(day)
+        return interval[1] if interval else None
+
     def local_date(self, moment: datetime) -> date:
         return _as_utc(moment).astimezone(self.zone).date()
 

@@ -16,8 +16,11 @@ CATEGORIES = [
          can_do_en="We find out where your parcel is, send it again or pay you back.",
          cannot_do_nl="We kunnen een bezorger niet op een vast uur laten komen.",
          cannot_do_en="We cannot make a driver come at a fixed hour.",
-         disagree_nl="Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. Dat kan tot 12 maanden nadat u bij ons klaagde.",
-         disagree_en="Do you disagree with our answer? Then you can go to the Dutch disputes committee (De Geschillencommissie). You can do that up to 12 months after you complained to us.",
+         disagree_nl=("Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. "
+                      "Dat kan tot 12 maanden nadat u bij ons klaagde."),
+         disagree_en=("Do you disagree with our answer? "
+                      "Then you can go to the Dutch disputes committee (De Geschillencommissie). "
+                      "You can do that up to 12 months after you complained to us."),
          disagree_url="https://www.degeschillencommissie.nl/"),
     dict(slug="invoice", position=2, name_nl="Rekening of betaling", name_en="Bill or payment",
          hint_nl="Een bedrag dat niet klopt, dubbel betaald", hint_en="A wrong amount, paid twice",
@@ -25,8 +28,11 @@ CATEGORIES = [
          can_do_en="We correct the bill and pay back money you paid too much.",
          cannot_do_nl="We kunnen geen rente van uw bank terugbetalen.",
          cannot_do_en="We cannot pay back interest your bank charged you.",
-         disagree_nl="Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. Dat kan tot 12 maanden nadat u bij ons klaagde.",
-         disagree_en="Do you disagree with our answer? Then you can go to the Dutch disputes committee (De Geschillencommissie). You can do that up to 12 months after you complained to us.",
+         disagree_nl=("Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. "
+                      "Dat kan tot 12 maanden nadat u bij ons klaagde."),
+         disagree_en=("Do you disagree with our answer? "
+                      "Then you can go to the Dutch disputes committee (De Geschillencommissie). "
+                      "You can do that up to 12 months after you complained to us."),
          disagree_url="https://www.degeschillencommissie.nl/"),
     dict(slug="service", position=3, name_nl="Hoe we u hielpen", name_en="How we helped you",
          hint_nl="Hoe een medewerker met u omging", hint_en="How someone of ours treated you",
@@ -34,8 +40,11 @@ CATEGORIES = [
          can_do_en="We talk to the person and tell you what we change.",
          cannot_do_nl="We vertellen u niet welke maatregel een medewerker krijgt. Dat is privé.",
          cannot_do_en="We do not tell you what measure a member of staff gets. That is private.",
-         disagree_nl="Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. Dat kan tot 12 maanden nadat u bij ons klaagde.",
-         disagree_en="Do you disagree with our answer? Then you can go to the Dutch disputes committee (De Geschillencommissie). You can do that up to 12 months after you complained to us.",
+         disagree_nl=("Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. "
+                      "Dat kan tot 12 maanden nadat u bij ons klaagde."),
+         disagree_en=("Do you disagree with our answer? "
+                      "Then you can go to the Dutch disputes committee (De Geschillencommissie). "
+                      "You can do that up to 12 months after you complained to us."),
          disagree_url="https://www.degeschillencommissie.nl/"),
     dict(slug="product", position=4, name_nl="Een product", name_en="A product",
          hint_nl="Kapot, anders dan beloofd", hint_en="Broken, not as promised",
@@ -43,8 +52,11 @@ CATEGORIES = [
          can_do_en="We repair it, replace it or pay you back.",
          cannot_do_nl="We kunnen geen schade vergoeden die een ander bedrijf maakte.",
          cannot_do_en="We cannot pay for damage another company caused.",
-         disagree_nl="Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. Dat kan tot 12 maanden nadat u bij ons klaagde.",
-         disagree_en="Do you disagree with our answer? Then you can go to the Dutch disputes committee (De Geschillencommissie). You can do that up to 12 months after you complained to us.",
+         disagree_nl=("Bent u het niet eens met ons antwoord? Dan kunt u naar De Geschillencommissie. "
+                      "Dat kan tot 12 maanden nadat u bij ons klaagde."),
+         disagree_en=("Do you disagree with our answer? "
+                      "Then you can go to the Dutch disputes committee (De Geschillencommissie). "
+                      "You can do that up to 12 months after you complained to us."),
          disagree_url="https://www.degeschillencommissie.nl/"),
 ]
 

@@ -8,12 +8,12 @@ form sends. Two rules keep concurrent work safe on SQLite and PostgreSQL alike:
   agent on different complaints never both spend the same monthly budget. A co-sign bumps the
   supervisor's counter and the complaint's `offer_counter` in the same way.
 
-Whose budget a grant spends:
-- a grant within the agent's own mandate counts against the agent's monthly budget;
-- a co-signed grant counts against the co-signing supervisor's monthly budget only, and must fit
+Whose budget a offer spends:
+- a offer within the agent's own mandate counts against the agent's monthly budget;
+- a co-signed offer counts against the co-signing supervisor's monthly budget only, and must fit
   the supervisor's per-complaint mandate (with what is already granted on the complaint) and what is
   left of their budget, or the co-sign is refused with the reason;
-- a grant waiting for a co-sign counts for nobody until it is signed.
+- a offer waiting for a co-sign counts for nobody until it is signed.
 
 One live offer per complaint. While the customer has an offer to answer, no new offer can be made:
 the customer decides whether it solves the complaint (right 10), and the offer they are reading is
@@ -30,10 +30,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import Complaint, Grant, User, utcnow
+from ..models import Complaint, Offer, User, utcnow
+from ..states import OfferState, PromiseState, Status
 from . import timelines
 from .calendar import BusinessCalendar
 from .complaints import record_event, status_url_for_mail
+from .errors import DomainError
+from .money import MAX_AMOUNT_CENTS, TOO_LARGE
 from .outbox import queue_mail
 
 # Remedies, in the order the mandate screen shows them. Money remedies spend mandate.
@@ -46,16 +49,10 @@ REMEDIES = {
     "voucher": dict(money=True, label=_l("A voucher")),
     "gift": dict(money=True, label=_l("A goodwill gift")),
 }
-MAX_AMOUNT_CENTS = 100_000_000  # one million euros: anything above is a typing mistake
-SPENDING = ("offered", "accepted")  # waiting, declined, refused and replaced offers spend nothing
 
 
-class MandateError(Exception):
-    """The offer cannot be made; `message` is a sentence for the agent."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class MandateError(DomainError):
+    """The offer cannot be made, signed or answered as asked."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class Mandate:
     per_complaint_cents: int
     monthly_budget_cents: int
     spent_this_month_cents: int
-    granted_on_complaint_cents: int
+    offered_on_complaint_cents: int
 
     @property
     def left_this_month_cents(self) -> int:
@@ -71,7 +68,7 @@ class Mandate:
 
     @property
     def left_on_complaint_cents(self) -> int:
-        return max(self.per_complaint_cents - self.granted_on_complaint_cents, 0)
+        return max(self.per_complaint_cents - self.offered_on_complaint_cents, 0)
 
     @property
     def most_now_cents(self) -> int:
@@ -88,36 +85,36 @@ def month_start(now: datetime, calendar: BusinessCalendar) -> datetime:
 def spent_this_month(user: User, now: datetime, calendar: BusinessCalendar) -> int:
     """What this person's budget spent this month: their own grants within mandate, and what they co-signed."""
     start = month_start(now, calendar)
-    own = (Grant.granted_by_id == user.id) & Grant.cosigned_by_id.is_(None) & (Grant.granted_at >= start)
-    signed = (Grant.cosigned_by_id == user.id) & (Grant.cosigned_at >= start)
+    own = (Offer.made_by_id == user.id) & Offer.cosigned_by_id.is_(None) & (Offer.made_at >= start)
+    signed = (Offer.cosigned_by_id == user.id) & (Offer.cosigned_at >= start)
     return db.session.scalar(
-        select(func.coalesce(func.sum(Grant.amount_cents), 0))
-        .where(own | signed, Grant.state.in_(SPENDING))) or 0
+        select(func.coalesce(func.sum(Offer.amount_cents), 0))
+        .where(own | signed, Offer.state.in_(OfferState.SPENDING))) or 0
 
 
-def granted_on(complaint: Complaint, leaving_out: Grant | None = None) -> int:
+def offered_on(complaint: Complaint, leaving_out: Offer | None = None) -> int:
     """What is granted on this complaint (offered or accepted), without the grant being decided."""
-    query = (select(func.coalesce(func.sum(Grant.amount_cents), 0))
-             .where(Grant.complaint_id == complaint.id, Grant.state.in_(SPENDING)))
+    query = (select(func.coalesce(func.sum(Offer.amount_cents), 0))
+             .where(Offer.complaint_id == complaint.id, Offer.state.in_(OfferState.SPENDING)))
     if leaving_out is not None:
-        query = query.where(Grant.id != leaving_out.id)
+        query = query.where(Offer.id != leaving_out.id)
     return db.session.scalar(query) or 0
 
 
 def mandate_of(user: User, complaint: Complaint, calendar: BusinessCalendar,
                now: datetime | None = None) -> Mandate:
     return Mandate(user.mandate_per_complaint_cents, user.monthly_budget_cents,
-                   spent_this_month(user, now or utcnow(), calendar), granted_on(complaint))
+                   spent_this_month(user, now or utcnow(), calendar), offered_on(complaint))
 
 
-def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, text: str,
+def make_offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, text: str,
           request_key: str, seen_counter: int, calendar: BusinessCalendar,
-          now: datetime | None = None) -> Grant:
+          now: datetime | None = None) -> Offer:
     """Offer a remedy. Within the mandate it takes effect at once; above it, a supervisor co-signs.
 
-    The same request key twice returns the first grant (a double click makes one offer).
+    The same request key twice returns the first offer (a double click makes one offer).
     """
-    existing = db.session.scalar(select(Grant).where(Grant.request_key == request_key))
+    existing = db.session.scalar(select(Offer).where(Offer.request_key == request_key))
     if existing is not None:
         if existing.complaint_id != complaint.id:
             raise MandateError(_l("This form was already used. Open the mandate screen again."))
@@ -134,7 +131,7 @@ def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, 
     elif not isinstance(amount_cents, int) or amount_cents <= 0:
         raise MandateError(_l("Enter an amount of more than 0 euros."))
     elif amount_cents > MAX_AMOUNT_CENTS:
-        raise MandateError(_l("The amount must be 1,000,000 euros or less."))
+        raise MandateError(TOO_LARGE)
     now = now or utcnow()
 
     bumped = db.session.execute(
@@ -145,88 +142,90 @@ def offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: int, 
         raise MandateError(_l("Someone made an offer on this complaint a moment ago. "
                               "Look at it first, then decide."))
     db.session.expire(complaint, ["offer_counter"])
-    if db.session.scalar(select(Grant.id).where(Grant.complaint_id == complaint.id,
-                                                Grant.state == "offered").limit(1)) is not None:
+    if db.session.scalar(select(Offer.id).where(Offer.complaint_id == complaint.id,
+                                                Offer.state == OfferState.OFFERED).limit(1)) is not None:
         raise MandateError(_l("The customer has an offer to answer. Wait for their answer: "
                               "if they decline it, you make a new offer."))
     db.session.execute(update(User).where(User.id == agent.id)
-                       .values(grant_counter=User.grant_counter + 1)
+                       .values(offer_counter=User.offer_counter + 1)
                        .execution_options(synchronize_session=False))
-    replaced = db.session.scalars(select(Grant).where(Grant.complaint_id == complaint.id,
-                                                      Grant.state == "waiting_cosign")).all()
+    replaced = db.session.scalars(select(Offer).where(Offer.complaint_id == complaint.id,
+                                                      Offer.state == OfferState.WAITING_COSIGN)).all()
     for old in replaced:
-        old.state = "replaced"
+        old.state = OfferState.REPLACED
         record_event(complaint, "offer_replaced", actor="agent", user_id=agent.id, visible=False,
-                     grant=old.id, remedy=old.remedy, amount_cents=old.amount_cents)
+                     offer=old.id, remedy=old.remedy, amount_cents=old.amount_cents)
     db.session.flush()
     within = not money or amount_cents <= mandate_of(agent, complaint, calendar, now).most_now_cents
-    grant = Grant(request_key=request_key, remedy=remedy, amount_cents=amount_cents,
-                  currency=agent.currency, text=text.strip(), granted_by=agent, granted_at=now,
-                  state="offered" if within else "waiting_cosign")
-    complaint.grants.append(grant)
+    offer = Offer(request_key=request_key, remedy=remedy, amount_cents=amount_cents,
+                  currency=agent.currency, text=text.strip(), made_by=agent, made_at=now,
+                  state=OfferState.OFFERED if within else OfferState.WAITING_COSIGN)
+    complaint.offers.append(offer)
     db.session.flush()
     if within:
-        _make_offer_known(complaint, grant, now)
+        _make_offer_known(complaint, offer, now)
     else:
         # One date for the decision: a replaced offer keeps the date the customer already has.
-        if not any(p.key == "decision" and p.state == "open" for p in complaint.promises):
+        if not any(p.key == "decision" and p.state == PromiseState.OPEN for p in complaint.promises):
             timelines.add_promise(complaint, timelines.DECISION_STEP, now, calendar)
         record_event(complaint, "cosign_asked", actor="agent", user_id=agent.id, visible=False,
-                     grant=grant.id, remedy=remedy, amount_cents=amount_cents)
+                     offer=offer.id, remedy=remedy, amount_cents=amount_cents)
     complaint.updated_at = now
     db.session.flush()
-    return grant
+    return offer
 
 
-def _lock_for_decision(grant: Grant, supervisor: User) -> None:
+def _lock_for_decision(offer: Offer, supervisor: User) -> None:
     """Take the complaint's and the supervisor's row locks: decisions and offers happen one at a time."""
-    db.session.execute(select(Complaint.id).where(Complaint.id == grant.complaint_id).with_for_update())
+    db.session.execute(select(Complaint.id).where(Complaint.id == offer.complaint_id).with_for_update())
     db.session.execute(update(User).where(User.id == supervisor.id)
-                       .values(grant_counter=User.grant_counter + 1)
+                       .values(offer_counter=User.offer_counter + 1)
                        .execution_options(synchronize_session=False))
-    db.session.refresh(grant)
+    db.session.refresh(offer)
 
 
-def _not_waiting(grant: Grant) -> MandateError:
-    if grant.state == "replaced":
+def _not_waiting(offer: Offer) -> MandateError:
+    if offer.state == OfferState.REPLACED:
         return MandateError(_l("The owner replaced this offer with a newer one. There is nothing to sign."))
     return MandateError(_l("This offer was already decided."))
 
 
-def cosign(grant: Grant, supervisor: User, calendar: BusinessCalendar, now: datetime | None = None) -> None:
+def cosign(offer: Offer, supervisor: User, calendar: BusinessCalendar, now: datetime | None = None) -> None:
     """A supervisor signs an offer above the agent's mandate; it then takes effect as any other.
 
-    The grant then spends the supervisor's budget (not the agent's), so it must fit their mandate.
+    The offer then spends the supervisor's budget (not the agent's), so it must fit their mandate.
     """
     if not supervisor.can("supervisor"):
         raise MandateError(_l("Only a supervisor can co-sign."))
-    if supervisor.id == grant.granted_by_id:
+    if supervisor.id == offer.made_by_id:
         raise MandateError(_l("Someone else must co-sign your own offer."))
     now = now or utcnow()
-    _lock_for_decision(grant, supervisor)
-    if grant.state != "waiting_cosign":
-        raise _not_waiting(grant)
-    complaint = grant.complaint
-    if grant.amount_cents + granted_on(complaint, leaving_out=grant) > supervisor.mandate_per_complaint_cents:
+    _lock_for_decision(offer, supervisor)
+    if offer.state != OfferState.WAITING_COSIGN:
+        raise _not_waiting(offer)
+    complaint = offer.complaint
+    # What this supervisor may still give, with the offer being decided left out of the complaint's sum.
+    theirs = Mandate(supervisor.mandate_per_complaint_cents, supervisor.monthly_budget_cents,
+                     spent_this_month(supervisor, now, calendar), offered_on(complaint, leaving_out=offer))
+    if offer.amount_cents > theirs.left_on_complaint_cents:
         raise MandateError(_l("This is more than you may grant on one complaint. "
                               "Ask an admin to raise your mandate, or refuse it with a reason."))
-    left = max(supervisor.monthly_budget_cents - spent_this_month(supervisor, now, calendar), 0)
-    if grant.amount_cents > left:
+    if offer.amount_cents > theirs.left_this_month_cents:
         raise MandateError(_l("This is more than is left of your budget this month. "
                               "Ask an admin to raise it, or refuse it with a reason."))
     signed = db.session.execute(
-        update(Grant).where(Grant.id == grant.id, Grant.state == "waiting_cosign")
-        .values(state="offered", cosigned_by_id=supervisor.id, cosigned_at=now)
+        update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.WAITING_COSIGN)
+        .values(state=OfferState.OFFERED, cosigned_by_id=supervisor.id, cosigned_at=now)
         .execution_options(synchronize_session=False))
     if signed.rowcount != 1:
-        db.session.refresh(grant)
-        raise _not_waiting(grant)
-    db.session.refresh(grant)
-    _make_offer_known(complaint, grant, now)
+        db.session.refresh(offer)
+        raise _not_waiting(offer)
+    db.session.refresh(offer)
+    _make_offer_known(complaint, offer, now)
     db.session.flush()
 
 
-def refuse_cosign(grant: Grant, supervisor: User, reason: str, now: datetime | None = None) -> None:
+def refuse_cosign(offer: Offer, supervisor: User, reason: str, now: datetime | None = None) -> None:
     """The supervisor does not sign; the owner hears why and makes another offer.
 
     The customer's "decision" promise stays open: they have not heard a decision yet, and the owner
@@ -235,69 +234,69 @@ def refuse_cosign(grant: Grant, supervisor: User, reason: str, now: datetime | N
     if not supervisor.can("supervisor"):
         raise MandateError(_l("Only a supervisor can co-sign."))
     now = now or utcnow()
-    _lock_for_decision(grant, supervisor)
+    _lock_for_decision(offer, supervisor)
     refused = db.session.execute(
-        update(Grant).where(Grant.id == grant.id, Grant.state == "waiting_cosign")
-        .values(state="refused", cosigned_by_id=supervisor.id, cosigned_at=now, decline_reason=reason)
+        update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.WAITING_COSIGN)
+        .values(state=OfferState.REFUSED, cosigned_by_id=supervisor.id, cosigned_at=now, decline_reason=reason)
         .execution_options(synchronize_session=False))
     if refused.rowcount != 1:
-        db.session.refresh(grant)
-        raise _not_waiting(grant)
-    db.session.refresh(grant)
-    grant.complaint.attention_at = now
-    record_event(grant.complaint, "cosign_refused", actor="agent", user_id=supervisor.id, visible=False,
-                 grant=grant.id, reason=reason)
+        db.session.refresh(offer)
+        raise _not_waiting(offer)
+    db.session.refresh(offer)
+    offer.complaint.attention_at = now
+    record_event(offer.complaint, "cosign_refused", actor="agent", user_id=supervisor.id, visible=False,
+                 offer=offer.id, reason=reason)
     db.session.flush()
 
 
-def _make_offer_known(complaint: Complaint, grant: Grant, now: datetime) -> None:
-    complaint.status = "proposal_made"
+def _make_offer_known(complaint: Complaint, offer: Offer, now: datetime) -> None:
+    complaint.status = Status.PROPOSAL_MADE
     timelines.keep_promise(complaint, "proposal", now)
     timelines.keep_promise(complaint, "new_proposal", now)
     timelines.keep_promise(complaint, "decision", now)  # the customer hears our decision: this offer
-    record_event(complaint, "offer_made", actor="agent", user_id=grant.granted_by_id, grant=grant.id,
-                 remedy=grant.remedy, amount_cents=grant.amount_cents, currency=grant.currency,
-                 cosigned_by=grant.cosigned_by_id)
+    record_event(complaint, "offer_made", actor="agent", user_id=offer.made_by_id, offer=offer.id,
+                 remedy=offer.remedy, amount_cents=offer.amount_cents, currency=offer.currency,
+                 cosigned_by=offer.cosigned_by_id)
     queue_mail("offer", complaint.email, complaint.language,
                lambda: gettext("Our proposal for your complaint (%(ref)s)", ref=complaint.reference),
-               complaint, grant=grant, status_url=status_url_for_mail(complaint))
+               complaint, offer=offer, status_url=status_url_for_mail(complaint))
 
 
 # --- the customer's answer ------------------------------------------------------------------------
 
-def open_offer(complaint: Complaint) -> Grant | None:
-    return next((g for g in reversed(complaint.grants) if g.state == "offered"), None)
+def open_offer(complaint: Complaint) -> Offer | None:
+    return next((g for g in reversed(complaint.offers) if g.state == OfferState.OFFERED), None)
 
 
-def accept(complaint: Complaint, grant: Grant, now: datetime | None = None) -> None:
+def accept(complaint: Complaint, offer: Offer, now: datetime | None = None) -> None:
     """The customer says yes: the complaint is resolved."""
     now = now or utcnow()
     answered = db.session.execute(
-        update(Grant).where(Grant.id == grant.id, Grant.state == "offered")
-        .values(state="accepted", answered_at=now).execution_options(synchronize_session=False))
+        update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
+        .values(state=OfferState.ACCEPTED, answered_at=now).execution_options(synchronize_session=False))
     if answered.rowcount != 1:
         raise MandateError(_l("You already answered this proposal."))
-    db.session.refresh(grant)
-    complaint.status, complaint.resolved_at = "resolved", now
+    db.session.refresh(offer)
+    complaint.status, complaint.resolved_at = Status.RESOLVED, now
     timelines.keep_promise(complaint, "resolved", now)
-    record_event(complaint, "offer_accepted", grant=grant.id)
+    record_event(complaint, "offer_accepted", offer=offer.id)
     complaint.attention_at = now
     db.session.flush()
 
 
-def decline(complaint: Complaint, grant: Grant, reason: str, calendar: BusinessCalendar,
+def decline(complaint: Complaint, offer: Offer, reason: str, calendar: BusinessCalendar,
             now: datetime | None = None) -> None:
     """The customer says no, with a reason: back to the same owner, with a new dated promise."""
     now = now or utcnow()
     answered = db.session.execute(
-        update(Grant).where(Grant.id == grant.id, Grant.state == "offered")
-        .values(state="declined", answered_at=now, decline_reason=reason)
+        update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
+        .values(state=OfferState.DECLINED, answered_at=now, decline_reason=reason)
         .execution_options(synchronize_session=False))
     if answered.rowcount != 1:
         raise MandateError(_l("You already answered this proposal."))
-    db.session.refresh(grant)
-    complaint.status = "in_progress"
+    db.session.refresh(offer)
+    complaint.status = Status.IN_PROGRESS
     complaint.attention_at = now
     timelines.add_promise(complaint, timelines.NEW_PROPOSAL_STEP, now, calendar)
-    record_event(complaint, "offer_declined", grant=grant.id, reason=reason)
+    record_event(complaint, "offer_declined", offer=offer.id, reason=reason)
     db.session.flush()

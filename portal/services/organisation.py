@@ -1,16 +1,22 @@
-"""The organisation that runs the portal, and its business calendar."""
+"""The organisation that runs the portal, its business calendar, and the admin's changes to both."""
 from __future__ import annotations
 
 import time
 from types import SimpleNamespace
 
+from datetime import date
+
 from flask import current_app, g, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import ClosingDay, Organisation
-from .calendar import DEFAULT_OPENING_HOURS, BusinessCalendar
+from ..models import ClosingDay, Organisation, User
+from .audit import audit, snapshot
+from .calendar import DEFAULT_OPENING_HOURS, BusinessCalendar, parse_time
+from .errors import SettingError, refuse
+from .plain_language import website_problem
 
 DEFAULTS = dict(
     name="Gehoord",
@@ -66,9 +72,7 @@ def organisation_snapshot() -> SimpleNamespace:
         closing_days = tuple(SimpleNamespace(day=c.day, closed_from=c.closed_from, reason=getattr(c, "reason", None))
                              for c in organisation.closing_days)
         snapshot = SimpleNamespace(**columns, closing_days=closing_days,
-                                   calendar=BusinessCalendar.for_organisation(organisation),
-                                   # What pages built from it share (portal/page_cache.py).
-                                   fingerprint=hash(repr((sorted(columns.items()), closing_days))))
+                                   calendar=BusinessCalendar.for_organisation(organisation))
         cache.update(snapshot=snapshot, expires=time.monotonic() + SNAPSHOT_SECONDS)
     return snapshot
 
@@ -91,3 +95,125 @@ def _note_organisation_change(session, _flush_context) -> None:
 def _forget_changed_organisation(session) -> None:
     if session.info.pop("organisation_changed", False) and has_app_context():
         forget_organisation_snapshot()
+
+
+# --- the organisation's settings and calendar (admin changes; each one an audit event) -----------
+
+ORGANISATION_FIELDS = ("name", "contact_email", "contact_phone", "contact_postal", "default_language",
+                       "silent_ratio", "retention_months", "max_handling_weeks", "ombudsman_name",
+                       "ombudsman_url")
+CALENDAR_FIELDS = ("timezone", "holiday_country", "holiday_subdiv", "liberation_day_every_year", "opening_hours")
+
+
+def normalise_time(text: str) -> str:
+    """'9.00' or '09:00' as '09:00'; a ValueError for anything that is no time of day (24:00 too)."""
+    return parse_time(text).strftime("%H:%M")
+
+
+def parse_opening_hours(text: str | None) -> list[str] | None:
+    """'09:00-17:00' (or '9.00 - 17.00') as ['09:00', '17:00']; empty is None (closed); else ValueError."""
+    if not text or not text.strip():
+        return None
+    opens, dash, closes = text.partition("-")
+    if not dash:
+        raise ValueError(text)
+    opens, closes = normalise_time(opens), normalise_time(closes)
+    if opens >= closes:
+        raise ValueError(text)
+    return [opens, closes]
+
+
+def _forget_cached_organisation() -> None:
+    g.pop("organisation", None)
+    g.pop("calendar", None)
+
+
+def update_organisation(admin: User, values: dict, fields=ORGANISATION_FIELDS, action="organisation_changed") -> None:
+    if "ombudsman_url" in fields and "ombudsman_url" in values:
+        problem = website_problem(values["ombudsman_url"])
+        refuse([("ombudsman_url", problem)] if problem else [], SettingError)
+    organisation = get_organisation()
+    before = snapshot(organisation, fields)
+    for name in fields:
+        if name in values:
+            setattr(organisation, name, values[name])
+    audit(admin, action, organisation.name, before=before, after=snapshot(organisation, fields))
+    _forget_cached_organisation()
+    db.session.flush()
+
+
+def check_calendar(values: dict) -> tuple[dict, list]:
+    """The calendar as it will be stored, and what is wrong with it: (clean values, [(field, message)]).
+
+    `values` has timezone, holiday_country, holiday_subdiv, liberation_day_every_year and
+    opening_hours as {weekday "0".."6": "09:00-17:00" or ""}.
+    """
+    import holidays
+    from zoneinfo import available_timezones
+
+    problems, opening = [], {}
+    for weekday in range(7):
+        try:
+            hours = parse_opening_hours((values.get("opening_hours") or {}).get(str(weekday)))
+        except ValueError:
+            problems.append((f"hours_{weekday}", _l(
+                "Write the hours like 09:00-17:00, or leave it empty for closed. The latest closing time is 23:59.")))
+            continue
+        if hours:
+            opening[str(weekday)] = hours
+    if values.get("timezone") not in available_timezones():
+        problems.append(("timezone", _l("Enter a time zone, like Europe/Amsterdam")))
+    country = (values.get("holiday_country") or "").strip().upper()
+    subdiv = (values.get("holiday_subdiv") or "").strip() or None
+    if country not in holidays.list_supported_countries():
+        problems.append(("holiday_country", _l("Enter a country code that has public holidays, like NL or BE")))
+    elif subdiv is not None:
+        known = {code.lower(): code for code in holidays.country_holidays(country).subdivisions}
+        if subdiv.lower() in known:
+            subdiv = known[subdiv.lower()]
+        else:
+            problems.append(("holiday_subdiv", _l(
+                "%(country)s has no region %(region)s. Choose one of: %(regions)s. Or leave it empty.",
+                country=country, region=subdiv, regions=", ".join(sorted(known.values())) or "–")
+                if known else _l("%(country)s has no regions for public holidays: leave it empty.",
+                                 country=country)))
+    if not problems and not opening:
+        problems.append(("hours_0", _l("Open on at least one day: otherwise no promise has a date")))
+    clean = dict(timezone=values.get("timezone"), holiday_country=country, holiday_subdiv=subdiv,
+                 liberation_day_every_year=bool(values.get("liberation_day_every_year")), opening_hours=opening)
+    return clean, problems
+
+
+def update_calendar(admin: User, values: dict) -> None:
+    """Change the calendar. Promises already made keep their dates: they are stored as moments."""
+    clean, problems = check_calendar(values)
+    refuse(problems, SettingError)
+    update_organisation(admin, clean, CALENDAR_FIELDS, "calendar_changed")
+
+
+def add_closing_day(admin: User, day: date, closed_from: str | None, reason: str | None, today: date) -> ClosingDay:
+    if day < today:
+        raise SettingError(_l("Choose a day from today on: a closing day in the past changes nothing."), "day")
+    if closed_from:
+        try:
+            closed_from = normalise_time(closed_from)
+        except ValueError:
+            raise SettingError(_l("Write the time like 12:00, from 00:00 to 23:59. Leave it empty for the whole day."),
+                               "closed_from") from None
+    organisation = get_organisation()
+    if any(existing.day == day for existing in organisation.closing_days):
+        raise SettingError(_l("This day is a closing day already."), "day")
+    closing = ClosingDay(day=day, closed_from=closed_from or None, reason=reason or None)
+    organisation.closing_days.append(closing)
+    audit(admin, "closing_day_added", day.isoformat(), after=dict(closed_from=closed_from, reason=reason))
+    _forget_cached_organisation()
+    db.session.flush()
+    return closing
+
+
+def remove_closing_day(admin: User, closing: ClosingDay) -> None:
+    audit(admin, "closing_day_removed", closing.day.isoformat(),
+          before=dict(closed_from=closing.closed_from, reason=closing.reason))
+    db.session.delete(closing)
+    _forget_cached_organisation()
+    db.session.flush()

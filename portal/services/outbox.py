@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..extensions import db, mail
 from ..models import Complaint, OutboxMail, utcnow
+from ..states import MailStatus
 
 BACKOFF_CAP = timedelta(hours=1)
 
@@ -96,7 +97,7 @@ def _claim_next(now: datetime, condition) -> OutboxMail | None:
     lets several workers share the outbox on PostgreSQL (SQLite ignores it; one worker is enough)."""
     return db.session.scalar(
         select(OutboxMail)
-        .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now, condition)
+        .where(OutboxMail.status == MailStatus.PENDING, OutboxMail.next_attempt_at <= now, condition)
         .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True))
 
 
@@ -106,7 +107,7 @@ def _failed(row: OutboxMail, error: Exception, now: datetime) -> None:
     row.next_attempt_at = now + backoff(row.attempts)
     give_up_after = timedelta(hours=current_app.config["MAIL_GIVE_UP_AFTER_HOURS"])
     if now - row.created_at >= give_up_after:  # a week of trying: a person must look
-        row.status = "failed"
+        row.status = MailStatus.FAILED
 
 
 def render_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
@@ -140,7 +141,7 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
             failed += 1
             db.session.commit()
             continue
-        row.status, row.sent_at = "sent", utcnow()
+        row.status, row.sent_at = MailStatus.SENT, utcnow()
         row.attempts += 1
         sent += 1
         db.session.commit()

@@ -1,38 +1,63 @@
-"""The people who work complaints: creating them and checking who they are."""
+"""The people who work complaints: creating and changing them (roles, mandates), and checking who they are."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import User
+from ..models import Complaint, User
+from ..states import Role, Status
+from .audit import audit, snapshot
+from .errors import DomainError, SettingError
+
+PASSWORD_MIN, PASSWORD_MAX = 10, 200
 
 # A hash to compare against when the address is unknown, so a wrong address takes as long as a
 # wrong password and nobody learns which addresses exist.
 _UNKNOWN_USER_HASH = generate_password_hash("no such person")
 
 
-class PersonError(ValueError):
-    """The person cannot be created as asked (the message says why)."""
+class PersonError(DomainError):
+    """The person cannot be created or changed as asked."""
 
 
-def create_user(*, email: str, name: str, password: str, role: str = "agent",
-                mandate_per_complaint_cents: int = 0, monthly_budget_cents: int = 0) -> User:
-    """A new agent, supervisor or admin; the password is stored only as a hash."""
-    email = email.strip().lower()
-    if role not in User.ROLES:
-        raise PersonError(f"role must be one of {', '.join(User.ROLES)}")
-    if len(password) < 10:
-        raise PersonError("the password must be at least 10 characters")
+def check_role(role: str) -> None:
+    if role not in Role._value2member_map_:
+        raise PersonError(_l("Choose a role."), "role")
+
+
+def check_password(password: str | None) -> None:
+    if len(password or "") < PASSWORD_MIN:
+        raise PersonError(_l("The password must be at least 10 characters"), "password")
+    if len(password) > PASSWORD_MAX:
+        raise PersonError(_l("The password must be 200 characters or less"), "password")
+
+
+def check_mandate(mandate_per_complaint_cents: int, monthly_budget_cents: int) -> None:
+    """A mandate and a budget are 0 or more (0: every offer with money needs a co-sign)."""
     if mandate_per_complaint_cents < 0 or monthly_budget_cents < 0:
-        raise PersonError("a mandate cannot be negative")
+        raise PersonError(_l("A mandate cannot be less than 0."), "mandate")
+
+
+def create_user(*, email: str, name: str, password: str, role: str = Role.AGENT,
+                mandate_per_complaint_cents: int = 0, monthly_budget_cents: int = 0,
+                created_by: User | None = None) -> User:
+    """A new agent, supervisor or admin; the password is stored only as a hash. Made by an admin
+    (not at the console), it is an audit event."""
+    email = email.strip().lower()
+    check_role(role)
+    check_password(password)
+    check_mandate(mandate_per_complaint_cents, monthly_budget_cents)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-        raise PersonError(f"there is already someone with the address {email}")
+        raise PersonError(_l("There is already someone with this email address"), "email")
     user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password),
                 role=role, mandate_per_complaint_cents=mandate_per_complaint_cents,
                 monthly_budget_cents=monthly_budget_cents)
     db.session.add(user)
     db.session.flush()
+    if created_by is not None:
+        audit(created_by, "person_created", user.email, after=dict(role=user.role, mandate=mandate_per_complaint_cents))
     return user
 
 
@@ -53,3 +78,35 @@ def colleagues(exclude: User | None = None) -> list[User]:
     if exclude is not None:
         query = query.where(User.id != exclude.id)
     return db.session.scalars(query).all()
+
+
+def update_person(admin: User, person: User, *, role: str, mandate_per_complaint_cents: int,
+                  monthly_budget_cents: int, active: bool) -> None:
+    """Change a person's role and mandate; deactivate only when nothing of theirs is left open."""
+    fields = ("role", "mandate_per_complaint_cents", "monthly_budget_cents", "active")
+    check_role(role)
+    check_mandate(mandate_per_complaint_cents, monthly_budget_cents)
+    if not active and person.active:
+        still_open = open_complaints_owned_by(person)
+        if still_open:
+            raise SettingError(_l("%(name)s still owns %(n)s open complaints. Hand them to a colleague first, "
+                                  "so nothing is left without an owner.", name=person.name, n=still_open), "active")
+        if person.id == admin.id:
+            raise SettingError(_l("You cannot switch off your own account."), "active")
+    if person.role == Role.ADMIN and person.active and (role != Role.ADMIN or not active):
+        other_admins = db.session.scalar(select(func.count(User.id)).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != person.id)) or 0
+        if not other_admins:
+            raise SettingError(_l("%(name)s is the last admin who can log in. Make someone else an admin first, "
+                                  "so somebody can still change the settings.", name=person.name),
+                               "role" if role != Role.ADMIN else "active")
+    before = snapshot(person, fields)
+    person.role, person.active = role, active
+    person.mandate_per_complaint_cents, person.monthly_budget_cents = mandate_per_complaint_cents, monthly_budget_cents
+    audit(admin, "person_changed", person.email, before=before, after=snapshot(person, fields))
+    db.session.flush()
+
+
+def open_complaints_owned_by(person: User) -> int:
+    return db.session.scalar(select(func.count(Complaint.id)).where(
+        Complaint.owner_id == person.id, Complaint.status.in_(Status.OPEN))) or 0

@@ -1,7 +1,7 @@
 """Privacy: personal data is kept only as long as needed, and erased when the customer asks.
 
 Anonymising keeps what reports count (reference, kind, category, status, the moments things
-happened, promises and their states, grants' remedy and amount, the classification) and removes
+happened, promises and their states, offers' remedy and amount, the classification) and removes
 everything that says who the customer is or what they wrote: contact details, the story, messages,
 notes, reasons, mails, and the secret status links (the link then opens nothing).
 """
@@ -10,22 +10,29 @@ from __future__ import annotations
 import calendar as _calendar
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 
 from ..extensions import db
 from ..models import Complaint, OutboxMail, User, utcnow
-from .complaints import record_event
-from .promise_editor import audit
+from ..states import MailStatus, Status
+from .complaints import end_open_promises, record_event
+from .errors import DomainError
+from .audit import audit
 
-CLOSED_STATUSES = ("closed", "resolved", "withdrawn")
+CLOSED_STATUSES = Status.ENDED
 # Event data that holds only codes, ids, amounts and moments; everything else (names, reasons) goes.
-SAFE_EVENT_DATA = frozenset({"channel", "fields", "promise", "grant", "remedy", "amount_cents", "currency",
-                             "cosigned_by", "signal_type", "root_cause", "chance_to_improve", "due"})
+SAFE_EVENT_DATA = frozenset({"channel", "fields", "promise", "offer", "remedy", "amount_cents", "currency",
+                             "cosigned_by", "handled_as", "root_cause", "chance_to_improve", "due"})
 ERASED = ""  # what an erased text field holds (the columns that must hold something)
 
 
-class PrivacyError(Exception):
+class PrivacyError(DomainError):
     """The request does not fit the complaint (for instance: it was erased already)."""
+
+
+def _erased_already() -> PrivacyError:
+    return PrivacyError(_l("The personal details of this complaint are erased already."))
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -80,8 +87,8 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
         note.body = ERASED
     for promise in complaint.promises:
         promise.move_reason = None
-    for grant in complaint.grants:
-        grant.text, grant.decline_reason = ERASED, None
+    for offer in complaint.offers:
+        offer.text, offer.decline_reason = ERASED, None
     for event in complaint.events:
         data = event.data or {}
         if set(data) - SAFE_EVENT_DATA:
@@ -90,8 +97,8 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
     # Mails about it: nothing personal stays, and a mail not sent yet is never sent.
     db.session.flush()
     db.session.execute(
-        update(OutboxMail).where(OutboxMail.complaint_id == complaint.id, OutboxMail.status == "pending")
-        .values(status="cancelled"))
+        update(OutboxMail).where(OutboxMail.complaint_id == complaint.id, OutboxMail.status == MailStatus.PENDING)
+        .values(status=MailStatus.CANCELLED))
     db.session.execute(
         update(OutboxMail).where(OutboxMail.complaint_id == complaint.id)
         .values(recipient=ERASED, body_text=ERASED, body_html=ERASED, last_error=None))
@@ -107,7 +114,7 @@ def request_erasure(complaint: Complaint, now: datetime | None = None) -> bool:
     """The customer asks us to erase their personal data; an admin confirms it. The complaint keeps
     working until then. Returns False when it was asked before (nothing changes)."""
     if complaint.anonymised_at is not None:
-        raise PrivacyError("erased already")
+        raise _erased_already()
     if complaint.erasure_requested_at is not None:
         return False
     now = now or utcnow()
@@ -129,13 +136,10 @@ def confirm_erasure(complaint: Complaint, admin: User, now: datetime | None = No
     """An admin confirms: the personal data goes at once, whatever the status. An open complaint is
     withdrawn first, so no promise stays open; no mail goes out (we no longer keep the address)."""
     if complaint.anonymised_at is not None:
-        raise PrivacyError("erased already")
+        raise _erased_already()
     now = now or utcnow()
     if complaint.is_open:
-        complaint.status, complaint.withdrawn_at = "withdrawn", now
-        for promise in complaint.promises:
-            if promise.state in ("open", "proposed"):
-                promise.state = "ended"
+        end_open_promises(complaint, now)
         event = record_event(complaint, "withdrawn", actor="system", visible=True)
         event.created_at = now
     if complaint.erasure_requested_at is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import datetime, timedelta, time
 
 from flask_babel import lazy_gettext as _l
@@ -15,9 +16,11 @@ from flask_babel import lazy_gettext as _l
 from charter.lint import Finding, lint
 
 from ..extensions import db
-from ..models import AuditEvent, PromiseTimeline, User, utcnow
+from ..models import PromiseTimeline, User, utcnow
 from . import timelines
 from .calendar import BusinessCalendar
+from .audit import audit
+from .errors import DomainError
 
 STEP_FIELDS = ("key", "label_nl", "label_en", "explanation_nl", "explanation_en",
                "offset_amount", "offset_unit", "relative_to")
@@ -56,21 +59,12 @@ def holiday_friday(calendar: BusinessCalendar, after: datetime) -> datetime:
 
 
 def preview(steps: list[dict], filed_at: datetime, calendar: BusinessCalendar) -> list[datetime | None]:
-    """The dates a customer filing at this moment would see, one per step (the sum `timelines.plan` makes).
-
-    A step whose offset is not usable yet has None, and so has a step counted from it: the rows of
-    the preview stay beside their own steps.
-    """
-    dates, previous = [], filed_at
-    for step in steps:
-        base = previous if step.get("relative_to") == "previous" else filed_at
-        if base is None or not _offset_ok(step) or not _relative_ok(step):
-            due = None
-        else:
-            due = calendar.add(base, step["offset_amount"], step["offset_unit"])
-        dates.append(due)
-        previous = due
-    return dates
+    """The dates a customer filing at this moment would see, one per step (`timelines.plan`, the
+    sum filing makes). A step whose offset is not usable yet has None, and so has a step counted
+    from it: the rows of the preview stay beside their own steps."""
+    as_steps = [SimpleNamespace(**{"relative_to": "filing", **step}) for step in steps]
+    usable = lambda step: _offset_ok(vars(step)) and _relative_ok(vars(step))
+    return [planned.due_at for planned in timelines.plan(as_steps, filed_at, calendar, usable)]
 
 
 def _relative_ok(step: dict) -> bool:
@@ -89,7 +83,7 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
     if not steps:
         result.errors.append(_l("A timeline needs at least one step: what do we promise, and by when?"))
     keys = [s.get("key") for s in steps]
-    for step, step_check in zip(steps, result.steps):
+    for step, step_check in zip(steps, result.steps, strict=True):
         if not step.get("key"):
             step_check.errors.append(("key", _l("Give the step a short key, like contact")))
         elif keys.count(step["key"]) > 1:
@@ -115,7 +109,7 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
     if steps and all(_offset_ok(s) and _relative_ok(s) for s in steps):
         for filed_at in (now, holiday_friday(calendar, now)):
             limit = calendar.add_weeks_then_working_day(filed_at, max_weeks)
-            for step, step_check, due in zip(steps, result.steps, preview(steps, filed_at, calendar)):
+            for step_check, due in zip(result.steps, preview(steps, filed_at, calendar), strict=True):
                 if due > limit and not any(n == "offset_amount" for n, _ in step_check.errors):
                     step_check.errors.append(("offset_amount", _l(
                         "This step falls after the longest handling time of %(weeks)s weeks. Make it shorter.",
@@ -144,19 +138,12 @@ def steps_of(timeline: PromiseTimeline) -> list[dict]:
     return [{name: getattr(step, name) for name in STEP_FIELDS} for step in timeline.steps]
 
 
-def audit(user: User | None, action: str, subject: str, before=None, after=None) -> AuditEvent:
-    event = AuditEvent(user_id=user.id if user else None, action=action, subject=subject,
-                       before=before, after=after, created_at=utcnow())
-    db.session.add(event)
-    return event
-
-
 def save(kind: str, category_id: int | None, steps: list[dict], user: User, calendar: BusinessCalendar,
          max_weeks: int) -> PromiseTimeline:
     """Save the steps as a new version, if nothing blocks it; complaints already filed keep theirs."""
     result = check(steps, calendar, max_weeks)
     if result.blocks_saving:
-        raise ValueError("the timeline has errors")
+        raise DomainError(_l("This version cannot come back as it is: open it in the editor and fix it."))
     previous = timelines.current_timeline(kind, category_id)
     if previous is not None and previous.category_id != category_id:
         previous = None  # a category's first own version: it replaces the general one for it

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Complaint, Grant, Promise, User, utcnow
+from ..models import Complaint, Offer, Promise, User, utcnow
+from ..states import OfferState, PromiseState, Status
 
 FILTERS = ("open", "mine", "unassigned", "overdue", "escalated", "attention", "all")
 PER_PAGE = 25
@@ -22,9 +23,6 @@ class QueueRow:
     next_label_en: str | None
 
 
-OPEN_STATUSES = ("received", "in_progress", "proposal_made")
-
-
 def queue(user: User, view: str = "open", category_id: int | None = None, kind: str | None = None,
           page: int = 1, now: datetime | None = None):
     """One page of the queue, plus the total. Three queries, whatever the number of rows.
@@ -35,7 +33,7 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
     now = now or utcnow()
     query = select(Complaint)
     if view != "all":
-        query = query.where(Complaint.status.in_(OPEN_STATUSES))
+        query = query.where(Complaint.status.in_(Status.OPEN))
     if view == "mine":
         query = query.where(Complaint.owner_id == user.id)
     elif view == "unassigned":
@@ -58,17 +56,17 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
     # The words of each row's next promise: the open promise due at the complaint's next_due_at.
     labels = {}
     if complaints:
-        for complaint_id, due_at, label_nl, label_en in db.session.execute(
+        for complaint_id, _due_at, label_nl, label_en in db.session.execute(
                 select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en)
-                .where(Promise.complaint_id.in_([c.id for c in complaints]), Promise.state == "open")
+                .where(Promise.complaint_id.in_([c.id for c in complaints]), Promise.state == PromiseState.OPEN)
                 .order_by(Promise.due_at, Promise.position)):
             labels.setdefault(complaint_id, (label_nl, label_en))
     return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None))) for c in complaints], total
 
 
-def waiting_for_cosign() -> list[Grant]:
+def waiting_for_cosign() -> list[Offer]:
     """Offers above an agent's mandate, oldest first, for the supervisors' queue."""
     return db.session.scalars(
-        select(Grant).where(Grant.state == "waiting_cosign")
-        .options(joinedload(Grant.complaint), joinedload(Grant.granted_by))
-        .order_by(Grant.granted_at)).all()
+        select(Offer).where(Offer.state == OfferState.WAITING_COSIGN)
+        .options(joinedload(Offer.complaint), joinedload(Offer.made_by))
+        .order_by(Offer.made_at)).all()

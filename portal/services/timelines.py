@@ -9,7 +9,16 @@ from sqlalchemy import bindparam, or_, select
 
 from ..extensions import db
 from ..models import Complaint, Promise, PromiseStep, PromiseTimeline
+from ..states import PromiseState
 from .calendar import BusinessCalendar
+
+# "You get our proposal": the same promise when a complaint is filed and when it is opened again.
+PROPOSAL_STEP = dict(
+    key="proposal", offset_amount=5, offset_unit="working_days",
+    label_nl="U krijgt ons voorstel of ons antwoord",
+    label_en="You get our proposal or our answer",
+    explanation_nl="U beslist zelf of ons voorstel uw klacht oplost.",
+    explanation_en="You decide yourself if our proposal solves your complaint.")
 
 # The seeded defaults. Texts are plain promises: present tense, a date is always shown beside them.
 DEFAULT_STEPS = {
@@ -19,11 +28,7 @@ DEFAULT_STEPS = {
              label_en="A person has read your complaint and contacts you",
              explanation_nl="U hoort dan ook wie uw klacht behandelt. Die persoon blijft uw vaste contact.",
              explanation_en="You then also hear who handles your complaint. That person stays your contact."),
-        dict(key="proposal", offset_amount=5, offset_unit="working_days",
-             label_nl="U krijgt ons voorstel of ons antwoord",
-             label_en="You get our proposal or our answer",
-             explanation_nl="U beslist zelf of ons voorstel uw klacht oplost.",
-             explanation_en="You decide yourself if our proposal solves your complaint."),
+        PROPOSAL_STEP,
         dict(key="resolved", offset_amount=10, offset_unit="working_days",
              label_nl="Wat we met u hebben afgesproken, is gedaan",
              label_en="What we agreed with you has been done",
@@ -76,11 +81,7 @@ REOPEN_STEPS = [
          label_nl="Uw contactpersoon heeft uw bericht gelezen en neemt contact met u op",
          label_en="Your contact person has read your message and contacts you",
          explanation_nl=None, explanation_en=None),
-    dict(key="proposal", offset_amount=5, offset_unit="working_days",
-         label_nl="U krijgt ons voorstel of ons antwoord",
-         label_en="You get our proposal or our answer",
-         explanation_nl="U beslist zelf of ons voorstel uw klacht oplost.",
-         explanation_en="You decide yourself if our proposal solves your complaint."),
+    PROPOSAL_STEP,
 ]
 
 
@@ -128,8 +129,8 @@ def keep_promise(complaint: Complaint, key: str, now: datetime) -> Promise | Non
     A missed promise stays missed: keeping it late does not rewrite what happened.
     """
     for promise in complaint.promises:
-        if promise.key == key and promise.state == "open":
-            promise.state, promise.kept_at = "kept", now
+        if promise.key == key and promise.state == PromiseState.OPEN:
+            promise.state, promise.kept_at = PromiseState.KEPT, now
             return promise
     return None
 
@@ -140,12 +141,19 @@ class PlannedPromise:
     due_at: datetime
 
 
-def plan(steps, filed_at: datetime, calendar: BusinessCalendar) -> list[PlannedPromise]:
-    """The due moment of each step for something filed at this moment (also the admin preview)."""
+def plan(steps, filed_at: datetime, calendar: BusinessCalendar, usable=None) -> list[PlannedPromise]:
+    """The due moment of each step for something filed at this moment (also the admin's preview).
+
+    `usable(step)` says whether a step can be counted yet (the editor's half-typed steps): one that
+    cannot gets no moment (None), and neither does a step counted from it.
+    """
     planned, previous = [], filed_at
     for step in steps:
         base = previous if getattr(step, "relative_to", "filing") == "previous" else filed_at
-        due_at = calendar.add(base, step.offset_amount, step.offset_unit)
+        if base is None or (usable is not None and not usable(step)):
+            due_at = None
+        else:
+            due_at = calendar.add(base, step.offset_amount, step.offset_unit)
         planned.append(PlannedPromise(step, due_at))
         previous = due_at
     return planned
@@ -250,4 +258,4 @@ def promise_from_step(step, due_at: datetime, position: int) -> Promise:
     get = (lambda name: step[name]) if isinstance(step, dict) else (lambda name: getattr(step, name))
     return Promise(position=position, key=get("key"), label_nl=get("label_nl"), label_en=get("label_en"),
                    explanation_nl=get("explanation_nl"), explanation_en=get("explanation_en"),
-                   due_at=due_at, state="open")
+                   due_at=due_at, state=PromiseState.OPEN)

@@ -7,39 +7,38 @@ first active supervisor.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Complaint, Message, Note, Promise, User, utcnow
+from ..states import HandledAs, PromiseState, Role, RootCause, Status
 from . import timelines
 from .calendar import BusinessCalendar
 from .complaints import record_event, status_url_for_mail
+from .errors import DomainError
+from .organisation import get_calendar
 from .outbox import queue_mail
 
-SIGNAL_TYPES = {
-    "fix": _l("A complaint that needed fixing"),
-    "listen": _l("Complaining that needed listening"),
-    "compliment": _l("A compliment"),
-    "suggestion": _l("A suggestion"),
+HANDLED_AS = {
+    HandledAs.FIX: _l("A complaint that needed fixing"),
+    HandledAs.LISTEN: _l("Complaining that needed listening"),
+    HandledAs.COMPLIMENT: _l("A compliment"),
+    HandledAs.SUGGESTION: _l("A suggestion"),
 }
 ROOT_CAUSES = {
-    "system": _l("The system or the process"),
-    "product": _l("The product"),
-    "behaviour": _l("A person's behaviour"),
-    "unknown": _l("Unknown"),
+    RootCause.SYSTEM: _l("The system or the process"),
+    RootCause.PRODUCT: _l("The product"),
+    RootCause.BEHAVIOUR: _l("A person's behaviour"),
+    RootCause.UNKNOWN: _l("Unknown"),
 }
 REOPEN_DAYS = 30
 
 
-class WorkError(Exception):
-    """The action does not fit; `message` is a sentence for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class WorkError(DomainError):
+    """An agent's or customer's action on a complaint does not fit its state."""
 
 
 def claim(complaint: Complaint, agent: User, now: datetime | None = None) -> None:
@@ -53,8 +52,8 @@ def claim(complaint: Complaint, agent: User, now: datetime | None = None) -> Non
         raise WorkError(_l("%(name)s owns this complaint already.",
                            name=complaint.owner.name if complaint.owner else "?"))
     db.session.refresh(complaint)
-    if complaint.status == "received":
-        complaint.status = "in_progress"
+    if complaint.status == Status.RECEIVED:
+        complaint.status = Status.IN_PROGRESS
     complaint.updated_at = now
     record_event(complaint, "claimed", actor="agent", user_id=agent.id, name=agent.name)
     db.session.flush()
@@ -104,10 +103,10 @@ def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = N
     complaint.messages.append(message)
     for key in ("contact", "passed_on", "answered"):
         timelines.keep_promise(complaint, key, now)
-    if agent.can("supervisor") and complaint.escalated_at is not None:
+    if agent.can(Role.SUPERVISOR) and complaint.escalated_at is not None:
         timelines.keep_promise(complaint, "manager", now)
-    if complaint.status == "received":
-        complaint.status = "in_progress"
+    if complaint.status == Status.RECEIVED:
+        complaint.status = Status.IN_PROGRESS
     complaint.updated_at = now
     complaint.attention_at = None
     record_event(complaint, "agent_replied", actor="agent", user_id=agent.id, name=agent.name)
@@ -129,18 +128,18 @@ def add_note(complaint: Complaint, agent: User, body: str, now: datetime | None 
     return note
 
 
-def classify(complaint: Complaint, agent: User, *, signal_type: str, root_cause: str,
+def classify(complaint: Complaint, agent: User, *, handled_as: str, root_cause: str,
              chance_to_improve: bool, improvement_note: str | None) -> None:
     """Record what it was and what we can learn, the same way every time."""
-    if signal_type not in SIGNAL_TYPES or root_cause not in ROOT_CAUSES:
+    if handled_as not in HANDLED_AS or root_cause not in ROOT_CAUSES:
         raise WorkError(_l("Choose what it was and what caused it."))
     if chance_to_improve and not (improvement_note or "").strip():
         raise WorkError(_l("Write what we could improve."))
-    complaint.signal_type, complaint.root_cause = signal_type, root_cause
+    complaint.handled_as, complaint.root_cause = handled_as, root_cause
     complaint.chance_to_improve = chance_to_improve
     complaint.improvement_note = (improvement_note or "").strip() or None
     record_event(complaint, "classified", actor="agent", user_id=agent.id, visible=False,
-                 signal_type=signal_type, root_cause=root_cause, chance_to_improve=chance_to_improve)
+                 handled_as=handled_as, root_cause=root_cause, chance_to_improve=chance_to_improve)
     db.session.flush()
 
 
@@ -151,16 +150,16 @@ def times_moved(promise: Promise) -> int:
 
 def is_replaced(promise: Promise) -> bool:
     """A newer date stands for this promise, or is asked of the customer: move that one instead."""
-    return any(p.replaces_id == promise.id and p.state != "declined" for p in promise.complaint.promises)
+    return any(p.replaces_id == promise.id and p.state != PromiseState.DECLINED for p in promise.complaint.promises)
 
 
 def can_move(promise: Promise) -> bool:
-    return promise.state in ("open", "missed") and not is_replaced(promise)
+    return promise.state in PromiseState.MOVABLE and not is_replaced(promise)
 
 
-def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str,
-                   now: datetime | None = None) -> Promise:
-    """Move a promise to a later date, with a reason the customer reads.
+def extend_promise(promise: Promise, agent: User, new_day: date, reason: str,
+                   calendar: BusinessCalendar | None = None, now: datetime | None = None) -> Promise:
+    """Move a promise to a later day, with a reason the customer reads; it is due at closing time.
 
     The old promise stays visible as moved or missed (never silently rewritten). Moves are counted
     per step of the complaint: from the second one on, the customer's yes on the status page is
@@ -170,7 +169,10 @@ def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str
     now = now or utcnow()
     if complaint.owner_id != agent.id:
         raise WorkError(_l("Only the owner of the complaint can move a promise."))
-    if promise.state not in ("open", "missed"):
+    new_due = (calendar or get_calendar()).closing_time(new_day)
+    if new_due is None:
+        raise WorkError(_l("We are closed on that day. Choose a working day."), "new_date")
+    if promise.state not in PromiseState.MOVABLE:
         raise WorkError(_l("This promise is kept or moved already."))
     if is_replaced(promise):
         raise WorkError(_l("This date has a newer date already. Move the newest date."))
@@ -182,7 +184,8 @@ def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str
     new = Promise(position=len(complaint.promises) + 1, key=promise.key, label_nl=promise.label_nl,
                   label_en=promise.label_en, explanation_nl=promise.explanation_nl,
                   explanation_en=promise.explanation_en, due_at=new_due, replaces=promise,
-                  move_reason=reason.strip(), state="proposed" if needs_agreement else "open")
+                  move_reason=reason.strip(),
+                  state=PromiseState.PROPOSED if needs_agreement else PromiseState.OPEN)
     complaint.promises.append(new)
     if not needs_agreement:
         _move(promise, reason, now)
@@ -197,22 +200,22 @@ def extend_promise(promise: Promise, agent: User, new_due: datetime, reason: str
 
 
 def _move(promise: Promise, reason: str, now: datetime) -> None:
-    if promise.state == "open":  # a missed promise stays missed: that is what happened
-        promise.state = "moved"
+    if promise.state == PromiseState.OPEN:  # a missed promise stays missed: that is what happened
+        promise.state = PromiseState.MOVED
     promise.moved_at, promise.move_reason = now, promise.move_reason or reason.strip()
 
 
 def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) -> None:
     """The customer's answer to a second move: yes makes the new date the promise, no keeps the old."""
-    if promise.state != "proposed":
+    if promise.state != PromiseState.PROPOSED:
         raise WorkError(_l("You already answered this."))
     now = now or utcnow()
     complaint = promise.complaint
     if agree:
-        promise.state, promise.agreed_at = "open", now
+        promise.state, promise.agreed_at = PromiseState.OPEN, now
         _move(promise.replaces, promise.move_reason, now)
     else:
-        promise.state = "declined"
+        promise.state = PromiseState.DECLINED
     complaint.attention_at = now
     record_event(complaint, "new_date_agreed" if agree else "new_date_declined", promise=promise.key)
     db.session.flush()
@@ -220,7 +223,7 @@ def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) 
 
 def reopen_until(complaint: Complaint) -> datetime | None:
     """Until when a solved complaint can be opened again (None when it is not solved)."""
-    if complaint.status != "resolved" or complaint.resolved_at is None:
+    if complaint.status != Status.RESOLVED or complaint.resolved_at is None:
         return None
     return complaint.resolved_at + timedelta(days=REOPEN_DAYS)
 
@@ -239,7 +242,7 @@ def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: d
     now = now or utcnow()
     if not can_reopen(complaint, now):
         raise WorkError(_l("This can no longer be opened again. Send us a new complaint."))
-    complaint.status, complaint.resolved_at = "in_progress", None
+    complaint.status, complaint.resolved_at = Status.IN_PROGRESS, None
     complaint.attention_at = now
     for step in timelines.REOPEN_STEPS:
         timelines.add_promise(complaint, step, now, calendar)
@@ -260,5 +263,5 @@ def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: d
 def first_active_supervisor() -> User | None:
     """Who takes over work of someone who left: the active supervisor (or admin) with the lowest id."""
     return db.session.scalar(
-        select(User).where(User.active.is_(True), User.role.in_(("supervisor", "admin")))
-        .order_by((User.role != "supervisor"), User.id).limit(1))
+        select(User).where(User.active.is_(True), User.role.in_((Role.SUPERVISOR, Role.ADMIN)))
+        .order_by((User.role != Role.SUPERVISOR), User.id).limit(1))

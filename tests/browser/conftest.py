@@ -221,7 +221,7 @@ def fill_complaint(page, email: str = "sam@example.com",
 def fill_compliment(page, email: str = "sam@example.com") -> None:
     """Answer the compliment flow and arrive at 'check your answers'."""
     page.goto("/compliment/message")
-    page.locator("#signal_kind-0").check()
+    page.locator("#kind-0").check()
     page.locator("#story").fill("The driver carried the parcel all the way upstairs.")
     send_form(page)
     page.locator("#name").fill("Sam de Vries")

@@ -5,6 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from portal.services import filing
 from portal.extensions import db
 from portal.models import utcnow
 from portal.services import complaints as service
@@ -22,13 +23,13 @@ AXE = Axe()
 def filed(live_app) -> dict:
     """Status tokens of complaints in the states a customer can find them in."""
     def file(kind="complaint", now=None, **overrides):
-        draft = service.start_draft(kind)
-        service.save_answers(draft, answers(**overrides))
-        return service.file_complaint(draft, get_calendar(), now=now)
+        draft = filing.start_draft(kind)
+        filing.save_answers(draft, answers(**overrides))
+        return filing.file_draft(draft, calendar=get_calendar(), now=now)
 
     with live_app.app_context():
         complaint = file()
-        compliment = file("compliment", signal_kind="compliment", category=None, wish=None)
+        compliment = file("compliment", category=None, wish=None)
         late = file(now=utcnow() - timedelta(days=60), category="other")
         late.complaint.promises[0].state = "kept"
         late.complaint.promises[0].kept_at = late.complaint.created_at + timedelta(hours=2)

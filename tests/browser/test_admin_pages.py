@@ -15,18 +15,20 @@ from flask_babel import force_locale
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from portal.services import filing
 from portal.extensions import db
 from portal.formatting import when
-from portal.models import Complaint, User, utcnow
-from portal.services import complaints as service
+from portal.models import Complaint, utcnow
 from portal.services import promise_editor as editor
-from portal.services import settings, timelines, work
+from portal.services import audit, categories, improvements, timelines, work
+from portal.services import organisation as organisation_settings
 from portal.services.organisation import get_calendar, get_organisation
 from portal.services.people import create_user
 from tests.browser.conftest import fill_complaint
 from tests.browser.test_accessibility import AXE, PHONE_WIDTH, WIDER_THAN_VIEWPORT, describe_violations
 from tests.browser.test_agent_pages import in_language, log_in, no_console_errors, page_as, press  # noqa: F401
 from tests.fixtures.complaints import answers
+from tests.fixtures.people import person
 
 pytestmark = pytest.mark.browser
 
@@ -71,9 +73,9 @@ def test_an_admin_changes_a_timeline_a_hedge_is_refused_and_only_new_complaints_
         open_page, live_app, live_server):
     # A complaint is filed before anything changes; its customer keeps the status page.
     with live_app.app_context():
-        draft = service.start_draft("complaint")
-        service.save_answers(draft, answers(email="story.before@example.com", language="en"))
-        before = service.file_complaint(draft, get_calendar())
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(email="story.before@example.com", language="en"))
+        before = filing.file_draft(draft, calendar=get_calendar())
         db.session.commit()
         before_status, before_dues = f"/s/{before.token}", [p.due_at for p in before.complaint.promises]
     version, old_steps = general_complaint_timeline(live_app)
@@ -200,9 +202,7 @@ def admin_world(live_app) -> dict:
     """
     with live_app.app_context():
         calendar, organisation = get_calendar(), get_organisation()
-        admin = db.session.scalar(select(User).where(User.email == "admin@gehoord.example"))
-        supervisor = db.session.scalar(select(User).where(User.email == "supervisor@gehoord.example"))
-        agent = db.session.scalar(select(User).where(User.email == "agent@gehoord.example"))
+        admin, supervisor, agent = person("admin"), person("supervisor"), person("agent")
 
         # A second version of the suggestion timeline: its page has a difference to show.
         steps = editor.steps_of(timelines.current_timeline("suggestion", None))
@@ -211,33 +211,33 @@ def admin_world(live_app) -> dict:
         suggestion = editor.save("suggestion", None, steps, admin, calendar, organisation.max_handling_weeks)
 
         # The demo agent owns an open complaint, so cannot be switched off yet.
-        draft = service.start_draft("complaint")
-        service.save_answers(draft, answers(email="world.owned@example.com"))
-        owned = service.file_complaint(draft, calendar).complaint
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(email="world.owned@example.com"))
+        owned = filing.file_draft(draft, calendar=calendar).complaint
         work.claim(owned, agent)
 
         # A category, a person and a far-away closing day: each one an audit event.
-        settings.save_category(admin, None, dict(
+        categories.save_category(admin, None, dict(
             name_nl="Website en app", name_en="Website and app", hint_nl="Inloggen, bestellen, betalen",
             hint_en="Logging in, ordering, paying", can_do_nl="Wij lossen fouten op.", can_do_en="We fix faults.",
             cannot_do_nl="", cannot_do_en="", disagree_nl="", disagree_en="", disagree_url="", active=True))
         noor = create_user(email="noor.visser@example.com", name="Noor Visser", password="a-long-password",
                            role="agent", mandate_per_complaint_cents=15_000, monthly_budget_cents=300_000)
-        settings.audit(admin, "person_created", noor.email, after=dict(role=noor.role, mandate=15_000))
+        audit.audit(admin, "person_created", noor.email, after=dict(role=noor.role, mandate=15_000))
         today = calendar.local_date(utcnow())
-        settings.add_closing_day(admin, today + timedelta(days=300), "12:00", "Personeelsdag", today)
+        organisation_settings.add_closing_day(admin, today + timedelta(days=300), "12:00", "Personeelsdag", today)
 
         # "You said, we did": one published (a customer is told), one not public yet.
-        draft = service.start_draft("complaint")
-        service.save_answers(draft, answers(email="world.wet@example.com", language="en"))
-        wet = service.file_complaint(draft, calendar).complaint
-        published = settings.save_improvement(supervisor, None, dict(
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(email="world.wet@example.com", language="en"))
+        wet = filing.file_draft(draft, calendar=calendar).complaint
+        published = improvements.save_improvement(supervisor, None, dict(
             title_nl="Pakketten blijven droog", title_en="Parcels stay dry",
             body_nl="Bezorgers leggen pakketten nu in een droge box bij de deur.",
             body_en="Drivers now leave parcels in a dry box by the door.", since=today - timedelta(days=10)),
             [wet.reference]).improvement
-        settings.publish_improvement(supervisor, published)
-        draft_improvement = settings.save_improvement(supervisor, None, dict(
+        improvements.publish_improvement(supervisor, published)
+        draft_improvement = improvements.save_improvement(supervisor, None, dict(
             title_nl="Sneller terugbellen", title_en="Calling back sooner",
             body_nl="Wij bellen binnen een werkdag terug.", body_en="We call back within one working day.",
             since=today), []).improvement

@@ -15,8 +15,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from portal.services import filing
 from portal.extensions import db
-from portal.models import Category, User, utcnow
+from portal.models import Category, utcnow
 from portal.services import complaints as service
 from portal.services import mandate, work
 from portal.services.organisation import get_calendar
@@ -24,6 +25,7 @@ from portal.services.secrets import new_draft_key
 from tests.browser.conftest import LOCALES, fill_complaint, keep_console_error, navigate
 from tests.browser.test_accessibility import AXE, PHONE_WIDTH, WIDER_THAN_VIEWPORT, describe_violations
 from tests.fixtures.complaints import answers
+from tests.fixtures.people import person
 
 pytestmark = pytest.mark.browser
 
@@ -159,9 +161,9 @@ def test_a_customer_files_an_agent_claims_replies_and_offers_within_the_mandate_
 def test_an_offer_above_the_mandate_waits_for_a_supervisor_who_co_signs_in_their_own_session(
         open_page, live_server, live_app):
     with live_app.app_context():  # filed the way the web flow files it, to save time
-        draft = service.start_draft("complaint")
-        service.save_answers(draft, answers(email="story.above@example.com", language="en"))
-        filed = service.file_complaint(draft, get_calendar())
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(email="story.above@example.com", language="en"))
+        filed = filing.file_draft(draft, calendar=get_calendar())
         db.session.commit()
         reference, status = filed.complaint.reference, f"/s/{filed.token}"
 
@@ -233,16 +235,16 @@ def world(live_app) -> dict:
     """References, tokens and ids of complaints in the states the agent pages and status page show."""
     with live_app.app_context():
         calendar = get_calendar()
-        agent = db.session.scalar(select(User).where(User.role == "agent"))
+        agent = person("agent")
         delivery = db.session.scalar(select(Category).where(Category.slug == "delivery"))
 
         def file(story, email, now=None, **overrides):
-            draft = service.start_draft("complaint")
-            service.save_answers(draft, answers(story=story, email=email, **overrides))
-            return service.file_complaint(draft, calendar, now=now)
+            draft = filing.start_draft("complaint")
+            filing.save_answers(draft, answers(story=story, email=email, **overrides))
+            return filing.file_draft(draft, calendar=calendar, now=now)
 
         def offer(complaint, remedy, cents, text):
-            return mandate.offer(complaint, agent, remedy=remedy, amount_cents=cents, text=text,
+            return mandate.make_offer(complaint, agent, remedy=remedy, amount_cents=cents, text=text,
                                  request_key=new_draft_key(), seen_counter=complaint.offer_counter,
                                  calendar=calendar)
 
@@ -252,7 +254,7 @@ def world(live_app) -> dict:
                     now=utcnow() - timedelta(days=20), category="invoice", wish="fix", wish_amount_cents=None,
                     amount="")
         escalated = file("De medewerker aan de balie was onbeleefd tegen mijn moeder.", "a.escalated@example.com",
-                         category="service", wish="apology", wish_amount_cents=None, amount="")
+                         category="service", wish="explanation", wish_amount_cents=None, amount="")
         service.ask_for_manager(escalated.complaint, "Ik wil dat een leidinggevende dit leest.", calendar)
 
         # Claimed, with a message each way, a note, a moved promise, a classification and an open offer.
@@ -264,9 +266,9 @@ def world(live_app) -> dict:
         work.reply(complaint, agent, "Beste Fatima, het spijt me dat uw boek nat werd. Ik stuur vandaag een nieuw.")
         work.add_note(complaint, agent, "Klant belde ook. Graag na 18:00 uur terugbellen.")
         proposal = _proposal(complaint)
-        work.extend_promise(proposal, agent, _closing_time_after(calendar, proposal.due_at),
+        work.extend_promise(proposal, agent, calendar.local_date(_closing_time_after(calendar, proposal.due_at)),
                             "Het magazijn zoekt uit wat er met uw pakket gebeurde.")
-        work.classify(complaint, agent, signal_type="fix", root_cause="system", chance_to_improve=True,
+        work.classify(complaint, agent, handled_as="fix", root_cause="system", chance_to_improve=True,
                       improvement_note="Bezorgers hebben een droge plek nodig.")
         offer(complaint, "refund", 2000, "Wij betalen u € 20 terug, binnen 3 werkdagen.")
 
@@ -286,14 +288,15 @@ def world(live_app) -> dict:
         asked = file("Het nieuwe boek is nog steeds niet bezorgd.", "a.asked@example.com")
         work.claim(asked.complaint, agent)
         proposal = _proposal(asked.complaint)
-        moved = work.extend_promise(proposal, agent, _closing_time_after(calendar, proposal.due_at),
+        moved = work.extend_promise(proposal, agent, calendar.local_date(_closing_time_after(calendar,
+                                                                                             proposal.due_at)),
                                     "Het magazijn zoekt uw pakket.")
-        work.extend_promise(moved, agent, _closing_time_after(calendar, moved.due_at),
+        work.extend_promise(moved, agent, calendar.local_date(_closing_time_after(calendar, moved.due_at)),
                             "Wij wachten op de vervoerder.")
 
         # Solved: the customer accepted an apology.
         solved = file("De klantenservice hing twee keer op.", "a.solved@example.com", category="service",
-                      wish="apology", wish_amount_cents=None, amount="")
+                      wish="explanation", wish_amount_cents=None, amount="")
         work.claim(solved.complaint, agent)
         apology = offer(solved.complaint, "apology", 0, "Het spijt ons echt. Wij spreken het team erop aan.")
         mandate.accept(solved.complaint, apology)
@@ -370,7 +373,7 @@ def submit(path, form="main form", fill=None, check=(), open_first=None, then=".
 
 COMPLAINT = "/agent/complaints/{ready}"
 MOVE_FIRST = "/agent/complaints/{ready}/promises/{first_move}/move"
-REFUSE = "main form[action$='/agent/grants/{waiting}/refuse']"
+REFUSE = "main form[action$='/agent/offers/{waiting}/refuse']"
 
 PAGES = {
     # Logging in.

@@ -20,7 +20,8 @@ BY = {"nl": "Uiterlijk", "en": "By"}
 
 def dated_promise(language: str) -> re.Pattern:
     """'Uiterlijk dinsdag 24 november 2026, 17:00': a working day, a date and a time."""
-    return re.compile(rf"^{BY[language]} ({WORKDAYS[language]}) \d{{1,2}} ({MONTHS[language]}) \d{{4}}, \d{{2}}:\d{{2}}$")
+    return re.compile(rf"^{BY[language]} ({WORKDAYS[language]}) \d{{1,2}} ({MONTHS[language]}) "
+                      rf"\d{{4}}, \d{{2}}:\d{{2}}$")
 
 
 def press_enter_on(page, locator):

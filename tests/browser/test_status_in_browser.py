@@ -2,8 +2,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from portal.services import filing
 from portal.extensions import db
-from portal.services import complaints as service
 from portal.services.organisation import get_calendar
 from tests.browser.conftest import navigate
 from tests.fixtures.complaints import answers
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def status_path(live_app):
     with live_app.app_context():
-        draft = service.start_draft("complaint")
-        service.save_answers(draft, answers(email="kept.page@example.com"))
-        filed = service.file_complaint(draft, get_calendar())
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(email="kept.page@example.com"))
+        filed = filing.file_draft(draft, calendar=get_calendar())
         db.session.commit()
         return f"/s/{filed.token}"
 

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings, strategies as st
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from portal.services import filing
 from portal.extensions import db
-from portal.models import User
 from portal.public.views import FLOWS, STEP_ANSWERS
 from portal.services import complaints as service, mandate, work
 from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
-from tests.fixtures.complaints import answers
+from tests.fixtures.complaints import answers, working_day_after
+from tests.fixtures.people import person
 
 # The same examples in every run (CI stays reproducible); FUZZ_EXPLORE=1 draws new ones each run.
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=os.environ.get("FUZZ_EXPLORE") != "1",
@@ -68,12 +67,12 @@ FIELDS = {
     "wish": {"wish": "compensation", "amount": "25,50", "wish_other": ""},
     "contact": {"name": "Fatima el Amrani", "email": "fatima@example.com", "phone": "",
                 "contact_by": "email", "language": "nl", "website": ""},
-    "message": {"signal_kind": "compliment", "story": "The driver carried it all the way upstairs."},
+    "message": {"kind": "compliment", "story": "The driver carried it all the way upstairs."},
     "check": {"draft": ""},
     "find": {"reference": "KM4T-7XRA", "email": "fatima@example.com", "website": ""},
 }
 CHOICES = {"category": ["delivery", "other", "billing", "../admin"], "wish": ["fix", "other", "listen"],
-           "contact_by": ["email", "phone"], "language": ["nl", "en"], "signal_kind": ["compliment", "suggestion"],
+           "contact_by": ["email", "phone"], "language": ["nl", "en"], "kind": ["compliment", "suggestion"],
            "answer": ["accept", "decline", "yes", "no"]}
 EXTRA_NAMES = ["csrf_token", "draft", "id", "status", "kind", "reference", "__proto__", "story[]", "", "\x00",
                "ö", "a" * 500, "offer-answer", "date-answer", "reopen-reason", "body"]
@@ -161,12 +160,12 @@ def put_draft(app, client, flow_name: str, how: str) -> str | None:
     if how == "none":
         return None
     flow = FLOWS[flow_name]
-    draft = service.start_draft(flow.kind)
-    data = answers(signal_kind="compliment")
+    draft = filing.start_draft(flow.kind)
+    data = answers(kind="compliment")
     if how == "half":
         keep = STEP_ANSWERS[flow.steps[0].slug]
         data = {key: value for key, value in data.items() if key in keep}
-    service.save_answers(draft, data)
+    filing.save_answers(draft, data)
     db.session.commit()
     with client.session_transaction() as session:
         session[f"draft_{flow_name}"] = draft.key
@@ -223,7 +222,8 @@ def test_malformed_form_encodings_are_read_or_refused_politely(app, data):
         (b"&&&===&" * 100, "application/x-www-form-urlencoded"),
         (b";" * 1000, "application/x-www-form-urlencoded"),
         (encoded, "multipart/form-data"),  # no boundary
-        (b"--b\r\nContent-Disposition: form-data; name=\"" + name.encode() + b"\"\r\n\r\nabc", "multipart/form-data; boundary=b"),
+        (b"--b\r\nContent-Disposition: form-data; name=\"" + name.encode() + b"\"\r\n\r\nabc",
+         "multipart/form-data; boundary=b"),
         (b"--b\r\ngarbage\r\n--b--\r\n", "multipart/form-data; boundary=b"),
         (b"--b\r\nContent-Disposition: form-data; name=\"" + name.encode() + b"\"; filename=\"x.exe\"\r\n"
          b"Content-Type: application/octet-stream\r\n\r\nMZ\x00\x00\r\n--b--\r\n", "multipart/form-data; boundary=b"),
@@ -267,24 +267,24 @@ def test_with_csrf_on_a_missing_or_forged_token_gets_the_form_expired_page(app, 
 
 def status_world(app, state: str) -> dict:
     """A complaint in a given state, with a token and the ids its status-page forms post to."""
-    agent = db.session.scalar(select(User).where(User.role == "agent"))
-    draft = service.start_draft("compliment" if state == "compliment" else "complaint")
-    service.save_answers(draft, answers(signal_kind="compliment"))
-    complaint = service.file_complaint(draft, get_calendar()).complaint
+    agent = person("agent")
+    draft = filing.start_draft("compliment" if state == "compliment" else "complaint")
+    filing.save_answers(draft, answers(kind="compliment"))
+    complaint = filing.file_draft(draft, calendar=get_calendar()).complaint
     token = service.add_status_link(complaint)
-    grant_id = promise_id = None
+    offer_id = promise_id = None
     if state in ("offer", "resolved", "moved"):
         work.claim(complaint, agent)
-        grant = mandate.offer(complaint, agent, remedy="apology", amount_cents=0, text="We are sorry.",
+        offer = mandate.make_offer(complaint, agent, remedy="apology", amount_cents=0, text="We are sorry.",
                               request_key=new_draft_key(), seen_counter=complaint.offer_counter,
                               calendar=get_calendar())
-        grant_id = grant.id
+        offer_id = offer.id
         if state == "resolved":
-            mandate.accept(complaint, grant)
+            mandate.accept(complaint, offer)
     if state == "moved":  # a second move waits for the customer's yes or no
         promise = next(p for p in complaint.promises if p.state == "open")
-        first = work.extend_promise(promise, agent, promise.due_at + timedelta(days=3), "Busy week.")
-        second = work.extend_promise(first, agent, first.due_at + timedelta(days=3), "Still busy.")
+        first = work.extend_promise(promise, agent, working_day_after(promise.due_at, 3), "Busy week.")
+        second = work.extend_promise(first, agent, working_day_after(first.due_at, 3), "Still busy.")
         promise_id = second.id
     if state == "withdrawn":
         service.withdraw(complaint)
@@ -292,7 +292,7 @@ def status_world(app, state: str) -> dict:
         service.ask_for_manager(complaint, "Please look.", get_calendar())
     db.session.commit()
     other = complaint.promises[0].id
-    return dict(token=token, grant_id=grant_id or 1, promise_id=promise_id or other, other_promise=other)
+    return dict(token=token, offer_id=offer_id or 1, promise_id=promise_id or other, other_promise=other)
 
 
 STATUS_FIELDS = {
@@ -319,7 +319,7 @@ def test_status_page_forms_never_fail_and_always_say_what_to_fix(app, data):
     path = f"/s/{world['token']}{action}"
     if action in ("/offer", "/date"):
         which = data.draw(IDS, label="id")
-        real = world["grant_id"] if action == "/offer" else world["promise_id"]
+        real = world["offer_id"] if action == "/offer" else world["promise_id"]
         path += "/" + str({"real": real, "other": world["other_promise"]}.get(which, which))
     fields = data.draw(form_fields(STATUS_FIELDS[action]), label="form")
     method = data.draw(st.sampled_from(ALL_METHODS), label="method")

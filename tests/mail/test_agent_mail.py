@@ -1,13 +1,12 @@
 """The mails agents' actions send: a reply and an offer reach a real SMTP server, in the customer's language."""
 import pytest
-from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import User
 from portal.services import mandate, work
 from portal.services.organisation import get_calendar
 from portal.services.outbox import send_pending
 from portal.services.secrets import new_draft_key
+from tests.fixtures.people import person
 from tests.mail import SmtpServer, free_port, mail_settings
 
 
@@ -26,11 +25,11 @@ def app_config(app_config, smtp_port):
                                                           ("en", "Dear", "This is our proposal")])
 def test_a_reply_and_an_offer_arrive_with_a_working_link(app, client, create_complaint, smtp_port,
                                                         language, greeting, proposal):
-    agent = db.session.scalar(select(User).where(User.role == "agent"))
+    agent = person("agent")
     complaint, _ = create_complaint(language=language, name="Ann <b>Bold</b>")
     work.claim(complaint, agent)
     work.reply(complaint, agent, "I have read it. A new book goes out today.")
-    mandate.offer(complaint, agent, remedy="refund", amount_cents=1250, text="We pay back the book.",
+    mandate.make_offer(complaint, agent, remedy="refund", amount_cents=1250, text="We pay back the book.",
                   request_key=new_draft_key(), seen_counter=0, calendar=get_calendar())
     db.session.commit()
     with SmtpServer(smtp_port) as smtp:

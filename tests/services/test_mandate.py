@@ -6,17 +6,17 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Event, Grant, OutboxMail, User
+from portal.models import Event, Offer, OutboxMail, User
 from portal.services import mandate, work
 from portal.services.organisation import get_calendar
 from portal.services.queue import waiting_for_cosign
 from portal.services.secrets import new_draft_key
+from tests.fixtures.people import person
 
 
 @pytest.fixture
 def people(app):
-    users = {u.role: u for u in db.session.scalars(select(User)).all()}
-    return users["agent"], users["supervisor"]
+    return person("agent"), person("supervisor")
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def owned(create_complaint, people):
 
 def make_offer(complaint, agent, remedy="refund", amount_cents=2500, text="We pay you back.", key=None,
                seen=None):
-    return mandate.offer(complaint, agent, remedy=remedy, amount_cents=amount_cents, text=text,
+    return mandate.make_offer(complaint, agent, remedy=remedy, amount_cents=amount_cents, text=text,
                          request_key=key or new_draft_key(),
                          seen_counter=complaint.offer_counter if seen is None else seen,
                          calendar=get_calendar())
@@ -39,9 +39,9 @@ def make_offer(complaint, agent, remedy="refund", amount_cents=2500, text="We pa
 
 def test_an_offer_within_the_mandate_takes_effect_at_once(owned, people):
     agent, _ = people
-    grant = make_offer(owned, agent)
+    offer = make_offer(owned, agent)
     db.session.commit()
-    assert grant.state == "offered" and grant.amount_cents == 2500 and grant.currency == "EUR"
+    assert offer.state == "offered" and offer.amount_cents == 2500 and offer.currency == "EUR"
     assert owned.status == "proposal_made"
     assert next(p for p in owned.promises if p.key == "proposal").state == "kept"
     event = db.session.scalar(select(Event).where(Event.kind == "offer_made"))
@@ -52,34 +52,34 @@ def test_an_offer_within_the_mandate_takes_effect_at_once(owned, people):
 
 def test_an_apology_spends_no_mandate(owned, people):
     agent, _ = people
-    grant = make_offer(owned, agent, remedy="apology", amount_cents=999_999, text="We are sorry.")
-    assert grant.amount_cents == 0 and grant.state == "offered"
+    offer = make_offer(owned, agent, remedy="apology", amount_cents=999_999, text="We are sorry.")
+    assert offer.amount_cents == 0 and offer.state == "offered"
 
 
 def test_above_the_mandate_a_supervisor_co_signs_and_the_customer_gets_a_date(owned, people):
     agent, supervisor = people
-    grant = make_offer(owned, agent, amount_cents=agent.mandate_per_complaint_cents + 1)
+    offer = make_offer(owned, agent, amount_cents=agent.mandate_per_complaint_cents + 1)
     db.session.commit()
-    assert grant.state == "waiting_cosign"
+    assert offer.state == "waiting_cosign"
     assert owned.status == "in_progress", "nothing offered yet"
     assert owned.owner_id == agent.id, "the agent stays owner"
     decision = next(p for p in owned.promises if p.key == "decision")
-    assert decision.state == "open" and decision.due_at > grant.granted_at
-    mandate.cosign(grant, supervisor, get_calendar())
+    assert decision.state == "open" and decision.due_at > offer.made_at
+    mandate.cosign(offer, supervisor, get_calendar())
     db.session.commit()
-    assert grant.state == "offered" and grant.cosigned_by_id == supervisor.id
+    assert offer.state == "offered" and offer.cosigned_by_id == supervisor.id
     assert owned.status == "proposal_made"
     assert decision.state == "kept"
 
 
 def test_nobody_co_signs_their_own_offer_and_agents_cannot_co_sign(owned, people, app):
     agent, supervisor = people
-    grant = make_offer(owned, agent, amount_cents=agent.mandate_per_complaint_cents + 1)
+    offer = make_offer(owned, agent, amount_cents=agent.mandate_per_complaint_cents + 1)
     with pytest.raises(mandate.MandateError):
-        mandate.cosign(grant, agent, get_calendar())
+        mandate.cosign(offer, agent, get_calendar())
     supervisor_grant_owner = owned
     supervisor_grant_owner.owner = supervisor
-    assert grant.state == "waiting_cosign"
+    assert offer.state == "waiting_cosign"
 
 
 def test_the_monthly_budget_counts_every_offer_of_this_month(create_complaint, people):
@@ -96,8 +96,8 @@ def test_the_monthly_budget_counts_every_offer_of_this_month(create_complaint, p
 def test_declined_offers_give_the_budget_back(owned, people, create_complaint):
     agent, _ = people
     agent.monthly_budget_cents = agent.mandate_per_complaint_cents = 3000
-    grant = make_offer(owned, agent, amount_cents=3000)
-    mandate.decline(owned, grant, "I would rather have it repaired.", get_calendar())
+    offer = make_offer(owned, agent, amount_cents=3000)
+    mandate.decline(owned, offer, "I would rather have it repaired.", get_calendar())
     assert mandate.mandate_of(agent, owned, get_calendar()).most_now_cents == 3000
 
 
@@ -107,7 +107,7 @@ def test_the_same_form_twice_makes_one_offer(owned, people):
     first = make_offer(owned, agent, key=key, seen=0)
     second = make_offer(owned, agent, key=key, seen=0)
     assert first.id == second.id
-    assert db.session.scalar(select(func.count(Grant.id))) == 1
+    assert db.session.scalar(select(func.count(Offer.id))) == 1
 
 
 def test_an_offer_from_an_old_view_is_refused(owned, people):
@@ -130,8 +130,8 @@ def test_only_the_owner_offers_and_amounts_are_checked(create_complaint, owned, 
 
 def test_accepting_resolves_and_declining_returns_with_a_new_date(owned, people):
     agent, _ = people
-    grant = make_offer(owned, agent)
-    mandate.decline(owned, grant, "Not enough.", get_calendar())
+    offer = make_offer(owned, agent)
+    mandate.decline(owned, offer, "Not enough.", get_calendar())
     assert owned.status == "in_progress" and owned.owner_id == agent.id
     assert next(p for p in owned.promises if p.key == "new_proposal").state == "open"
     second = make_offer(owned, agent, amount_cents=5000)
@@ -181,7 +181,7 @@ def test_two_offers_at_the_same_moment_make_one_grant(app, owned, people, same_k
     for thread in threads:
         thread.join(30)
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Grant.id))) == 1, results
+    assert db.session.scalar(select(func.count(Offer.id))) == 1, results
     assert "granted" in results
 
 
@@ -211,8 +211,8 @@ def test_an_offer_waiting_for_a_co_sign_spends_nobodys_budget(owned, people):
 def test_a_co_signed_offer_spends_the_supervisors_budget_and_not_the_agents(owned, people):
     agent, supervisor = people
     before_agent, before_supervisor = left(agent, owned), left(supervisor, owned)
-    grant = over_mandate(owned, agent, 50_000)
-    mandate.cosign(grant, supervisor, get_calendar())
+    offer = over_mandate(owned, agent, 50_000)
+    mandate.cosign(offer, supervisor, get_calendar())
     assert left(agent, owned) == before_agent
     assert left(supervisor, owned) == before_supervisor - 50_000
 
@@ -220,12 +220,12 @@ def test_a_co_signed_offer_spends_the_supervisors_budget_and_not_the_agents(owne
 def test_a_co_sign_above_the_supervisors_monthly_budget_is_refused_with_the_reason(owned, people):
     agent, supervisor = people
     supervisor.monthly_budget_cents = 30_000
-    grant = over_mandate(owned, agent, 40_000)
+    offer = over_mandate(owned, agent, 40_000)
     with pytest.raises(mandate.MandateError, match="deze maand over is van je budget") as refused:
-        mandate.cosign(grant, supervisor, get_calendar())
+        mandate.cosign(offer, supervisor, get_calendar())
     assert "Vraag beheer" in str(refused.value)
-    db.session.refresh(grant)
-    assert grant.state == "waiting_cosign" and grant.cosigned_by_id is None
+    db.session.refresh(offer)
+    assert offer.state == "waiting_cosign" and offer.cosigned_by_id is None
 
 
 def test_a_co_sign_must_fit_the_supervisors_mandate_with_what_the_complaint_had_already(owned, people):
@@ -234,10 +234,10 @@ def test_a_co_sign_must_fit_the_supervisors_mandate_with_what_the_complaint_had_
     first = make_offer(owned, agent, amount_cents=9_000)  # within the agent's own 100 euros
     mandate.accept(owned, first)
     work.reopen(owned, "The new book is damaged too.", calendar)
-    grant = over_mandate(owned, agent, 95_000)  # 950 + 90 is above the supervisor's 1,000 per complaint
+    offer = over_mandate(owned, agent, 95_000)  # 950 + 90 is above the supervisor's 1,000 per complaint
     with pytest.raises(mandate.MandateError, match="op één klacht mag geven"):
-        mandate.cosign(grant, supervisor, calendar)
-    assert grant.state == "waiting_cosign"
+        mandate.cosign(offer, supervisor, calendar)
+    assert offer.state == "waiting_cosign"
 
 
 # --- one live offer per complaint -----------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_no_new_offer_while_the_customer_has_one_to_answer(owned, people):
     make_offer(owned, agent, amount_cents=1_000)
     with pytest.raises(mandate.MandateError, match="moet nog antwoorden op een aanbod"):
         make_offer(owned, agent, remedy="voucher", amount_cents=2_000)
-    assert [g.state for g in owned.grants] == ["offered"]
+    assert [g.state for g in owned.offers] == ["offered"]
 
 
 def test_a_new_offer_replaces_one_waiting_for_a_co_sign_which_can_then_not_be_signed(owned, people):
@@ -256,7 +256,7 @@ def test_a_new_offer_replaces_one_waiting_for_a_co_sign_which_can_then_not_be_si
     fresh = make_offer(owned, agent, amount_cents=5_000)
     assert (stale.state, fresh.state) == ("replaced", "offered")
     assert mandate.open_offer(owned) is fresh
-    assert db.session.scalar(select(Event).where(Event.kind == "offer_replaced")).data["grant"] == stale.id
+    assert db.session.scalar(select(Event).where(Event.kind == "offer_replaced")).data["offer"] == stale.id
     with pytest.raises(mandate.MandateError, match="vervangen door een nieuwer aanbod"):
         mandate.cosign(stale, supervisor, get_calendar())
     assert stale.state == "replaced" and stale.cosigned_by_id is None
@@ -269,7 +269,7 @@ def test_a_replacing_offer_above_the_mandate_keeps_the_one_date_for_the_decision
     over_mandate(owned, agent, 40_000)
     decisions = [p for p in owned.promises if p.key == "decision"]
     assert [p.state for p in decisions] == ["open"], "the customer's date does not restart"
-    assert [g.state for g in owned.grants] == ["replaced", "waiting_cosign"]
+    assert [g.state for g in owned.offers] == ["replaced", "waiting_cosign"]
 
 
 # --- the decision promise -------------------------------------------------------------------------
@@ -279,8 +279,8 @@ def test_after_a_refused_co_sign_the_next_offer_keeps_the_decision_promise_and_n
     from portal.services.complaints import mark_missed_promises
 
     agent, supervisor = people
-    grant = over_mandate(owned, agent, 50_000)
-    mandate.refuse_cosign(grant, supervisor, "Too much for a book.")
+    offer = over_mandate(owned, agent, 50_000)
+    mandate.refuse_cosign(offer, supervisor, "Too much for a book.")
     decision = next(p for p in owned.promises if p.key == "decision")
     assert decision.state == "open", "the customer has not heard a decision yet"
     assert owned.attention_at is not None, "the owner is told"
@@ -326,12 +326,11 @@ def run_together(app, jobs):
     return results
 
 
-def test_two_agents_claiming_at_once_leave_one_owner(app, create_complaint, people):
+def test_two_agents_claiming_at_once_leave_one_owner(app, create_complaint, people, create_user):
     from portal.models import Complaint
-    from portal.services.people import create_user
 
     agent, _ = people
-    other = create_user(email="noor@example.com", name="Noor", password="a-long-password")
+    other = create_user(name="Noor", email="noor@example.com")
     complaint, _token = create_complaint()
     ids = complaint.id, agent.id, other.id
     db.session.commit()
@@ -347,23 +346,20 @@ def test_two_agents_claiming_at_once_leave_one_owner(app, create_complaint, peop
     assert [event.user_id for event in claims] == [complaint.owner_id]
 
 
-def test_two_supervisors_co_signing_the_same_offer_at_once_make_one_signature(app, owned, people):
-    from portal.services.people import create_user
-
+def test_two_supervisors_co_signing_the_same_offer_at_once_make_one_signature(app, owned, people, create_user):
     agent, supervisor = people
-    second = create_user(email="lotte@example.com", name="Lotte", password="a-long-password", role="supervisor",
-                         mandate_per_complaint_cents=100_000, monthly_budget_cents=2_000_000)
-    grant = over_mandate(owned, agent, 50_000)
+    second = create_user("supervisor", mandate=1_000, budget=20_000, name="Lotte", email="lotte@example.com")
+    offer = over_mandate(owned, agent, 50_000)
     db.session.commit()
-    grant_id, signers = grant.id, (supervisor.id, second.id)
+    offer_id, signers = offer.id, (supervisor.id, second.id)
 
     def sign_as(user_id):
-        return lambda: mandate.cosign(db.session.get(Grant, grant_id), db.session.get(User, user_id), get_calendar())
+        return lambda: mandate.cosign(db.session.get(Offer, offer_id), db.session.get(User, user_id), get_calendar())
 
     results = run_together(app, [sign_as(signers[0]), sign_as(signers[1])])
     assert sorted(results) == ["done", "refused"], results
-    grant = db.session.get(Grant, grant_id)
-    assert grant.state == "offered" and grant.cosigned_by_id in signers
+    offer = db.session.get(Offer, offer_id)
+    assert offer.state == "offered" and offer.cosigned_by_id in signers
     assert db.session.scalar(select(func.count(Event.id)).where(Event.kind == "offer_made")) == 1
     assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind == "offer")) == 1
 
@@ -388,7 +384,7 @@ def test_two_offers_by_one_agent_on_two_complaints_at_once_never_overspend_the_m
 
     results = run_together(app, [offer_on(complaints[0]), offer_on(complaints[1])])
     assert results == ["done", "done"], results
-    states = sorted(db.session.scalars(select(Grant.state)).all())
+    states = sorted(db.session.scalars(select(Offer.state)).all())
     assert states == ["offered", "waiting_cosign"], "the second one is above what is left: a supervisor decides"
     agent = db.session.get(User, agent_id)
     assert mandate.spent_this_month(agent, datetime.now(timezone.utc), get_calendar()) == 2_000

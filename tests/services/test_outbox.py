@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from portal.services import filing
 from portal import cli
 from portal.extensions import db
 from portal.models import Complaint, OutboxMail, utcnow
@@ -41,18 +42,18 @@ def the_mail() -> OutboxMail:
 
 
 def test_filing_writes_its_mail_in_the_same_transaction(app):
-    draft = service.start_draft("complaint")
-    service.save_answers(draft, answers(email="fatima@example.com"))
+    draft = filing.start_draft("complaint")
+    filing.save_answers(draft, answers(email="fatima@example.com"))
     db.session.commit()
 
-    filed = service.file_complaint(draft, get_calendar())
+    filed = filing.file_draft(draft, calendar=get_calendar())
     mails = db.session.scalars(select(OutboxMail)).all()
     assert [(mail.complaint_id, mail.recipient) for mail in mails] == [(filed.complaint.id, "fatima@example.com")]
 
     db.session.rollback()  # the filing fails after all: no mail about a complaint that does not exist
     assert count(Complaint) == 0 and count(OutboxMail) == 0
 
-    service.file_complaint(draft, get_calendar())
+    filing.file_draft(draft, calendar=get_calendar())
     db.session.commit()
     assert count(Complaint) == 1 and count(OutboxMail) == 1
     assert the_mail().status == "pending"

@@ -5,18 +5,15 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Complaint, Event, OutboxMail, StatusLink, User
+from portal.models import Complaint, Event, OutboxMail, StatusLink
 from portal.services import complaints as service
 from portal.services import mandate, privacy, work
 from portal.services.organisation import get_calendar, get_organisation
 from portal.services.secrets import new_draft_key
+from tests.fixtures.people import person
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
 PERSONAL = ("Fatima", "fatima@example.com", "0612345678", "rain", "last Tuesday", "Rotterdam", "Kerkstraat 12")
-
-
-def agent():
-    return db.session.scalar(select(User).where(User.role == "agent"))
 
 
 @pytest.fixture
@@ -25,19 +22,19 @@ def handled(create_complaint):
     def make(months_ago: int, end: str = "resolve"):
         filed_at = privacy.months_before(NOW, months_ago) - timedelta(days=10)
         complaint, token = create_complaint(now=filed_at, phone="0612345678", wish_other="a call from Rotterdam")
-        person = agent()
-        work.claim(complaint, person, now=filed_at)
-        work.reply(complaint, person, "Dear Fatima, I am sorry about the rain.", now=filed_at)
-        work.add_note(complaint, person, "She lives at Kerkstraat 12.", now=filed_at)
-        work.classify(complaint, person, signal_type="fix", root_cause="system", chance_to_improve=True,
+        agent = person("agent")
+        work.claim(complaint, agent, now=filed_at)
+        work.reply(complaint, agent, "Dear Fatima, I am sorry about the rain.", now=filed_at)
+        work.add_note(complaint, agent, "She lives at Kerkstraat 12.", now=filed_at)
+        work.classify(complaint, agent, handled_as="fix", root_cause="system", chance_to_improve=True,
                       improvement_note="Fatima says the driver never rings.")
         service.add_customer_message(complaint, "I live at Kerkstraat 12 in Rotterdam.")
-        grant = mandate.offer(complaint, person, remedy="refund", amount_cents=2550,
+        offer = mandate.make_offer(complaint, agent, remedy="refund", amount_cents=2550,
                               text="Fatima, we pay back the book.", request_key=new_draft_key(), seen_counter=0,
                               calendar=get_calendar(), now=filed_at) if end == "resolve" else None
         ended_at = privacy.months_before(NOW, months_ago)
         if end == "resolve":
-            mandate.accept(complaint, grant, now=ended_at)
+            mandate.accept(complaint, offer, now=ended_at)
         elif end == "withdraw":
             service.withdraw(complaint, now=ended_at)
         db.session.commit()
@@ -50,7 +47,7 @@ def personal_words_left(complaint: Complaint) -> list[str]:
     texts = [complaint.name, complaint.email, complaint.phone, complaint.story, complaint.happened_when,
              complaint.wish_other, complaint.improvement_note]
     texts += [m.body for m in complaint.messages] + [n.body for n in complaint.notes]
-    texts += [g.text for g in complaint.grants] + [str(e.data) for e in complaint.events]
+    texts += [g.text for g in complaint.offers] + [str(e.data) for e in complaint.events]
     texts += [p.move_reason for p in complaint.promises]
     for mail in db.session.scalars(select(OutboxMail).where(OutboxMail.complaint_id == complaint.id)):
         texts += [mail.recipient, mail.body_text, mail.body_html]
@@ -79,8 +76,8 @@ def test_purge_keeps_the_numbers_reports_need(handled):
     before = dict(reference=complaint.reference, kind=complaint.kind, category=complaint.category_id,
                   status=complaint.status, created=complaint.created_at, resolved=complaint.resolved_at,
                   promises=[(p.key, p.due_at, p.state, p.kept_at, p.missed_at) for p in complaint.promises],
-                  grants=[(g.remedy, g.amount_cents, g.currency, g.state) for g in complaint.grants],
-                  classification=(complaint.signal_type, complaint.root_cause, complaint.chance_to_improve),
+                  offers=[(g.remedy, g.amount_cents, g.currency, g.state) for g in complaint.offers],
+                  classification=(complaint.handled_as, complaint.root_cause, complaint.chance_to_improve),
                   events=[e.kind for e in complaint.events], messages=len(complaint.messages))
 
     privacy.purge_closed(NOW, 24)
@@ -91,11 +88,11 @@ def test_purge_keeps_the_numbers_reports_need(handled):
     after = dict(reference=complaint.reference, kind=complaint.kind, category=complaint.category_id,
                  status=complaint.status, created=complaint.created_at, resolved=complaint.resolved_at,
                  promises=[(p.key, p.due_at, p.state, p.kept_at, p.missed_at) for p in complaint.promises],
-                 grants=[(g.remedy, g.amount_cents, g.currency, g.state) for g in complaint.grants],
-                 classification=(complaint.signal_type, complaint.root_cause, complaint.chance_to_improve),
+                 offers=[(g.remedy, g.amount_cents, g.currency, g.state) for g in complaint.offers],
+                 classification=(complaint.handled_as, complaint.root_cause, complaint.chance_to_improve),
                  events=[e.kind for e in complaint.events][:-1], messages=len(complaint.messages))
     assert after == before
-    assert before["grants"] == [("refund", 2550, "EUR", "accepted")]
+    assert before["offers"] == [("refund", 2550, "EUR", "accepted")]
     assert complaint.events[-1].kind == "anonymised" and complaint.events[-1].actor == "system"
 
 
@@ -157,7 +154,7 @@ def test_asking_for_erasure_keeps_the_complaint_working(create_complaint):
 
 def test_confirming_an_erasure_of_an_open_complaint_withdraws_it_first(create_complaint):
     complaint, token = create_complaint()
-    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    admin = person("admin")
     privacy.request_erasure(complaint, NOW)
     privacy.confirm_erasure(complaint, admin, NOW)
     db.session.commit()
@@ -173,5 +170,7 @@ def test_confirming_an_erasure_of_an_open_complaint_withdraws_it_first(create_co
 
 
 def test_months_before_stays_in_the_shorter_month():
-    assert privacy.months_before(datetime(2026, 3, 31, tzinfo=timezone.utc), 1) == datetime(2026, 2, 28, tzinfo=timezone.utc)
-    assert privacy.months_before(datetime(2026, 1, 15, tzinfo=timezone.utc), 24) == datetime(2024, 1, 15, tzinfo=timezone.utc)
+    assert privacy.months_before(datetime(2026, 3, 31, tzinfo=timezone.utc), 1) == datetime(2026, 2, 28,
+                                                                                            tzinfo=timezone.utc)
+    assert privacy.months_before(datetime(2026, 1, 15, tzinfo=timezone.utc), 24) == datetime(2024, 1, 15,
+                                                                                             tzinfo=timezone.utc)

@@ -1,19 +1,14 @@
 """The queue's order: the earliest open promise first, kept on the complaint whatever changes a promise."""
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
-
 from portal.extensions import db
-from portal.models import User
+from portal.services.organisation import get_calendar
 from portal.services import complaints as service
 from portal.services import work
 from portal.services.queue import queue
+from tests.fixtures.people import person
 
 MONDAY = datetime(2026, 11, 16, 9, 30, tzinfo=timezone.utc)
-
-
-def agent() -> User:
-    return db.session.scalar(select(User).where(User.role == "agent"))
 
 
 def earliest_open(complaint):
@@ -34,7 +29,7 @@ def test_filing_sets_the_sort_key_to_the_first_promise(create_complaint):
 def test_keeping_moving_and_missing_promises_keep_the_sort_key_right(create_complaint):
     complaint, _ = create_complaint(now=MONDAY)
     first_due = complaint.next_due_at
-    me = agent()
+    me = person("agent")
     work.claim(complaint, me, now=MONDAY + timedelta(hours=1))
     work.reply(complaint, me, "Dear Fatima, I am sorry. I am on it.", now=MONDAY + timedelta(hours=2))
     db.session.commit()
@@ -43,8 +38,9 @@ def test_keeping_moving_and_missing_promises_keep_the_sort_key_right(create_comp
     assert complaint.next_due_at == earliest_open(complaint) > first_due
 
     proposal = next(p for p in complaint.promises if p.state == "open")
-    later = proposal.due_at + timedelta(days=7)
-    work.extend_promise(proposal, me, later, "We wait for the carrier's report.", now=MONDAY + timedelta(hours=3))
+    later_day = get_calendar().local_date(proposal.due_at + timedelta(days=7))
+    work.extend_promise(proposal, me, later_day, "We wait for the carrier's report.", now=MONDAY + timedelta(hours=3))
+    later = get_calendar().closing_time(later_day)
     db.session.commit()
     assert complaint.next_due_at == earliest_open(complaint)
     assert later in [p.due_at for p in complaint.promises if p.state == "open"]
@@ -71,7 +67,7 @@ def test_the_queue_puts_the_promise_most_at_risk_first_and_names_it(app, create_
         promise.state, promise.kept_at = "kept", MONDAY
     db.session.commit()
 
-    rows, total = queue(agent(), now=MONDAY + timedelta(days=3))
+    rows, total = queue(person("agent"), now=MONDAY + timedelta(days=3))
     assert total == 3
     assert references(rows) == [sooner.reference, later.reference, done.reference]
     assert rows[0].next_due == sooner.promises[0].due_at
@@ -79,7 +75,7 @@ def test_the_queue_puts_the_promise_most_at_risk_first_and_names_it(app, create_
                                                               sooner.promises[0].label_nl)
     assert rows[2].next_due is None and rows[2].next_label_en is None
 
-    overdue, _ = queue(agent(), view="overdue", now=sooner.promises[0].due_at + timedelta(minutes=1))
+    overdue, _ = queue(person("agent"), view="overdue", now=sooner.promises[0].due_at + timedelta(minutes=1))
     assert references(overdue) == [sooner.reference]
 
 
@@ -88,5 +84,5 @@ def test_the_queue_pages_do_not_repeat_or_skip(app, create_complaint, monkeypatc
 
     monkeypatch.setattr(queue_module, "PER_PAGE", 2)
     filed = [create_complaint(now=MONDAY + timedelta(minutes=n), email=f"c{n}@example.com")[0] for n in range(5)]
-    seen = [ref for page in (1, 2, 3) for ref in references(queue(agent(), page=page, now=MONDAY)[0])]
+    seen = [ref for page in (1, 2, 3) for ref in references(queue(person("agent"), page=page, now=MONDAY)[0])]
     assert seen == [c.reference for c in filed]

@@ -9,6 +9,7 @@ from flask import g
 
 from sqlalchemy import select
 
+from portal.services import filing
 from portal.extensions import db
 from portal.models import ClosingDay, Complaint
 from portal.services import timelines
@@ -194,7 +195,6 @@ def test_plan_with_steps_without_relative_to_counts_from_filing():
 
 def test_a_fresh_installation_without_demo_data_still_makes_dated_promises(app):
     from portal.models import PromiseStep, PromiseTimeline
-    from portal.services import complaints as service
     from portal.services.organisation import get_calendar
     from tests.fixtures.complaints import answers
 
@@ -203,9 +203,9 @@ def test_a_fresh_installation_without_demo_data_still_makes_dated_promises(app):
     for timeline in db.session.scalars(select(PromiseTimeline)).all():
         db.session.delete(timeline)
     db.session.flush()
-    draft = service.start_draft("complaint")
-    service.save_answers(draft, answers(category="other"))
-    filed = service.file_complaint(draft, get_calendar())
+    draft = filing.start_draft("complaint")
+    filing.save_answers(draft, answers(category="other"))
+    filed = filing.file_draft(draft, calendar=get_calendar())
     assert [p.key for p in filed.complaint.promises] == ["contact", "proposal", "resolved"]
 
 

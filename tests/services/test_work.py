@@ -4,17 +4,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.fixtures.complaints import working_day_after
 from portal.extensions import db
-from portal.models import Event, OutboxMail, User, utcnow
+from portal.models import Event, OutboxMail, utcnow
 from portal.services import complaints as service
 from portal.services import mandate, work
 from portal.services.complaints import mark_missed_promises
 from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
-
-
-def person(role) -> User:
-    return db.session.scalar(select(User).where(User.role == role))
+from tests.fixtures.people import person
 
 
 @pytest.fixture
@@ -34,14 +32,14 @@ def test_a_missed_promise_moved_once_cannot_be_moved_again_and_the_next_move_ask
     proposal = step(owned, "proposal")[0]
     mark_missed_promises(proposal.due_at + timedelta(minutes=1))
     assert proposal.state == "missed"
-    moved = work.extend_promise(proposal, agent, proposal.due_at + timedelta(days=7), "The carrier is late.",
+    moved = work.extend_promise(proposal, agent, working_day_after(proposal.due_at, 7), "The carrier is late.",
                                 now=proposal.due_at + timedelta(hours=1))
     assert (proposal.state, moved.state) == ("missed", "open"), "what happened stays visible"
     assert not work.can_move(proposal) and work.can_move(moved)
     with pytest.raises(work.WorkError):
-        work.extend_promise(proposal, agent, proposal.due_at + timedelta(days=9), "Again.",
+        work.extend_promise(proposal, agent, working_day_after(proposal.due_at, 9), "Again.",
                             now=proposal.due_at + timedelta(hours=2))
-    asked = work.extend_promise(moved, agent, moved.due_at + timedelta(days=7), "We wait for the carrier.",
+    asked = work.extend_promise(moved, agent, working_day_after(moved.due_at, 7), "We wait for the carrier.",
                                 now=proposal.due_at + timedelta(hours=2))
     assert asked.state == "proposed", "the second move needs the customer's yes"
     assert [p.state for p in step(owned, "proposal")] == ["missed", "open", "proposed"]
@@ -51,10 +49,10 @@ def test_a_missed_promise_moved_once_cannot_be_moved_again_and_the_next_move_ask
 def test_a_promise_waiting_for_the_customers_answer_cannot_be_moved_around_it(owned):
     agent = person("agent")
     first = step(owned, "resolved")[0]
-    moved = work.extend_promise(first, agent, first.due_at + timedelta(days=3), "A part is on its way.")
-    work.extend_promise(moved, agent, moved.due_at + timedelta(days=3), "The part was lost.")
+    moved = work.extend_promise(first, agent, working_day_after(first.due_at, 3), "A part is on its way.")
+    work.extend_promise(moved, agent, working_day_after(moved.due_at, 3), "The part was lost.")
     with pytest.raises(work.WorkError):
-        work.extend_promise(moved, agent, moved.due_at + timedelta(days=9), "Another try.")
+        work.extend_promise(moved, agent, working_day_after(moved.due_at, 9), "Another try.")
     assert work.times_moved(moved) == 2
 
 
@@ -79,10 +77,10 @@ def test_a_supervisor_takes_over_an_escalated_complaint_and_their_reply_keeps_th
 
 
 def resolve(complaint, agent):
-    grant = mandate.offer(complaint, agent, remedy="apology", amount_cents=0, text="We are sorry.",
+    offer = mandate.make_offer(complaint, agent, remedy="apology", amount_cents=0, text="We are sorry.",
                           request_key=new_draft_key(), seen_counter=complaint.offer_counter,
                           calendar=get_calendar())
-    mandate.accept(complaint, grant)
+    mandate.accept(complaint, offer)
 
 
 def test_a_reopen_for_an_owner_who_left_goes_to_an_active_supervisor_never_to_nobody(owned):

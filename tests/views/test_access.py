@@ -1,12 +1,12 @@
 """Every route, for every kind of visitor: allowed, sent to the login page, or refused (never data)."""
 import pytest
-from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Grant, User
+from portal.models import Offer
 from portal.services import mandate, work
 from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
+from tests.fixtures.people import person
 
 ROLES = ["anonymous", "customer", "agent", "supervisor", "admin"]
 # Every route and the lowest role that may use it ("anyone": no login; "token": anyone holding the
@@ -14,7 +14,8 @@ ROLES = ["anonymous", "customer", "agent", "supervisor", "admin"]
 ROUTES = {
     "static": "anyone", "dev.outbox": "anyone", "dev.outbox_mail": "anyone",
     "public.start": "anyone", "public.rights": "anyone", "public.choose_language": "anyone",
-    "public.question": "anyone", "public.check": "anyone", "public.find": "anyone", "public.find_sent": "anyone",
+    "public.question": "anyone", "public.check_answers": "anyone", "public.send_answers": "anyone", "public.find":
+          "anyone", "public.find_sent": "anyone",
     "public.status": "token", "public.status_confirmation": "token", "public.status_copy": "token",
     "public.status_contact": "token", "public.status_manager": "token", "public.status_withdraw": "token",
     "public.status_erase": "token",
@@ -52,8 +53,8 @@ EXPECTED = {
     ("agent.mandate_page", "GET", "/agent/complaints/<reference>/mandate"): 200,
     ("agent.mandate_page", "POST", "/agent/complaints/<reference>/mandate"): 400,
     ("agent.cosign_page", "GET", "/agent/cosign"): 200,
-    ("agent.cosign", "POST", "/agent/grants/<int:grant_id>/cosign"): 302,
-    ("agent.refuse", "POST", "/agent/grants/<int:grant_id>/refuse"): 400,
+    ("agent.cosign", "POST", "/agent/offers/<int:offer_id>/cosign"): 302,
+    ("agent.refuse", "POST", "/agent/offers/<int:offer_id>/refuse"): 400,
     ("agent.new_complaint", "GET", "/agent/new"): 200,
     ("agent.new_complaint", "POST", "/agent/new"): 400,
     ("admin.home", "GET", "/admin/"): 302,
@@ -92,11 +93,11 @@ EXPECTED = {
     ("public.improvements", "GET", "/you-said-we-did"): 200,
     ("public.question", "GET", "/<flow_name>/<slug>"): 200,
     ("public.question", "POST", "/<flow_name>/<slug>"): 200,
-    ("public.check", "GET", "/<flow_name>/check"): 302,
-    ("public.check", "POST", "/<flow_name>/check"): 302,
+    ("public.check_answers", "GET", "/<flow_name>/check"): 302,
+    ("public.send_answers", "POST", "/<flow_name>/check"): 302,
     ("public.status_confirmation", "GET", "/s/<token>/confirmation"): 200,
     ("public.status_copy", "GET", "/s/<token>/copy.txt"): 200,
-    ("public.answer_offer", "POST", "/s/<token>/offer/<int:grant_id>"): 200,
+    ("public.answer_offer", "POST", "/s/<token>/offer/<int:offer_id>"): 200,
     ("public.answer_new_date", "POST", "/s/<token>/date/<int:promise_id>"): 200,
     ("public.reopen", "POST", "/s/<token>/reopen"): 200,
     ("public.status", "GET", "/s/<token>"): 200,
@@ -135,14 +136,14 @@ def test_a_wrong_secret_link_opens_nothing(client, world):
 @pytest.fixture
 def world(app, create_complaint):
     """A complaint owned by the agent, with an offer waiting for a co-sign."""
-    agent = db.session.scalar(select(User).where(User.role == "agent"))
+    agent = person("agent")
     complaint, token = create_complaint()
     work.claim(complaint, agent)
-    grant = mandate.offer(complaint, agent, remedy="refund", amount_cents=50_000, text="Back.",
+    offer = mandate.make_offer(complaint, agent, remedy="refund", amount_cents=50_000, text="Back.",
                           request_key=new_draft_key(), seen_counter=0, calendar=get_calendar())
     db.session.commit()
     return dict(reference=complaint.reference, token=token, promise_id=complaint.promises[0].id,
-                grant_id=grant.id, flow_name="complaint", slug="what-happened", code="en",
+                offer_id=offer.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
                 complaint_id=999)
@@ -161,12 +162,6 @@ def urls(app, world):
     return sorted(found, key=lambda row: (row[0].startswith("public."), row[0] == "public.status_withdraw"))
 
 
-def log_in(client, role):
-    if role in ("agent", "supervisor", "admin"):
-        response = client.post("/agent/login", data={"email": f"{role}@gehoord.example", "password": f"demo-{role}"})
-        assert response.status_code == 302
-
-
 def test_every_route_has_an_expected_status(app, world):
     routes = {(endpoint, method, rule) for endpoint, method, rule, _path in urls(app, world)}
     routes -= {(e, m, r) for e, m, r in routes if e in ("agent.login", "agent.logout")}
@@ -174,8 +169,9 @@ def test_every_route_has_an_expected_status(app, world):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_for_every_role(app, client, world, role):
-    log_in(client, role)
+def test_every_route_for_every_role(app, client, auth, world, role):
+    if role in ("agent", "supervisor", "admin"):
+        assert auth.login(role).status_code == 302
     if role == "customer":
         client.get(f"/s/{world['token']}")  # a customer with their secret link is still no agent
     checked = 0
@@ -212,11 +208,11 @@ def test_the_right_secret_link_opens_the_customers_own_pages(client, world, crea
     assert copy.status_code == 200 and world["reference"] in copy.get_data(as_text=True)
     withdrawn = client.post(f"/s/{world['token']}/withdraw")
     assert withdrawn.status_code == 302 and withdrawn.headers["Location"] == f"/s/{world['token']}"
-    assert db.session.get(Grant, world["grant_id"]).complaint.status == "withdrawn"
+    assert db.session.get(Offer, world["offer_id"]).complaint.status == "withdrawn"
 
 
 def test_a_grant_of_one_complaint_cannot_be_answered_through_another(client, world, create_complaint):
     _other, other_token = create_complaint()
-    grant = db.session.get(Grant, world["grant_id"])
-    response = client.post(f"/s/{other_token}/offer/{grant.id}", data={"offer-answer": "accept"})
+    offer = db.session.get(Offer, world["offer_id"])
+    response = client.post(f"/s/{other_token}/offer/{offer.id}", data={"offer-answer": "accept"})
     assert response.status_code == 404

@@ -7,17 +7,10 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Complaint, OutboxMail, utcnow
 from portal.services import privacy
-from tests.conftest import soup, text_of
-
-EN = {"Accept-Language": "en"}
+from tests.conftest import EN, soup, text_of
 
 
-def log_in(client, role="admin"):
-    response = client.post("/agent/login", data={"email": f"{role}@gehoord.example", "password": f"demo-{role}"})
-    assert response.status_code == 302
-
-
-def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, create_complaint):
+def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, client_request, create_complaint, auth):
     first, first_token = create_complaint(name="Fatima el Amrani", email="fatima@example.com")
     second, _ = create_complaint(name="Joost de Vries", email="joost@example.com")
     untouched, _ = create_complaint(name="Anna Bakker", email="anna@example.com")
@@ -27,7 +20,7 @@ def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, create_c
     assert db.session.scalar(select(OutboxMail).where(OutboxMail.complaint_id == first.id)).recipient \
         == "fatima@example.com"
 
-    log_in(client)
+    assert auth.login("admin").status_code == 302
     page = text_of(soup(client.get("/admin/erasure", headers=EN)))
     assert "Requests to erase personal data" in page
     assert page.index(first.reference) < page.index(second.reference)
@@ -36,8 +29,7 @@ def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, create_c
     dutch = text_of(soup(client.get("/admin/erasure", headers={"Accept-Language": "nl"})))
     assert "Verzoeken om persoonsgegevens te wissen" in dutch and "Nu wissen" in dutch
 
-    response = client.post(f"/admin/erasure/{first.id}/confirm", headers=EN)
-    assert response.status_code == 302
+    response = client_request.post(f"/admin/erasure/{first.id}/confirm", headers=EN)
     page = text_of(soup(client.get(response.headers["Location"], headers=EN)))
     assert f"The personal data of {first.reference} is erased" in page
     assert first.reference not in page.split("is erased")[1]  # gone from the list
@@ -61,20 +53,20 @@ def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, create_c
     assert client.post(f"/admin/erasure/{first.id}/confirm").status_code == 404  # done once
 
 
-def test_a_complaint_without_a_request_cannot_be_erased_from_this_screen(client, create_complaint):
+def test_a_complaint_without_a_request_cannot_be_erased_from_this_screen(client, create_complaint, auth):
     complaint, _ = create_complaint()
-    log_in(client)
+    assert auth.login("admin").status_code == 302
     assert client.post(f"/admin/erasure/{complaint.id}/confirm").status_code == 404
     db.session.expire_all()
     assert db.session.get(Complaint, complaint.id).name == "Fatima el Amrani"
 
 
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
-def test_agents_and_supervisors_cannot_use_the_erasure_screen(client, create_complaint, role):
+def test_agents_and_supervisors_cannot_use_the_erasure_screen(client, create_complaint, role, auth):
     complaint, _ = create_complaint()
     privacy.request_erasure(complaint, utcnow())
     db.session.commit()
-    log_in(client, role)
+    assert auth.login(role).status_code == 302
     response = client.get("/admin/erasure")
     assert response.status_code == 403 and complaint.reference not in response.get_data(as_text=True)
     assert client.post(f"/admin/erasure/{complaint.id}/confirm").status_code == 403

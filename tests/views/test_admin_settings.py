@@ -6,14 +6,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import AuditEvent, Category, ClosingDay, Improvement, OutboxMail, User
 from portal.services import work
-from tests.conftest import soup, text_of
-
-EN = {"Accept-Language": "en"}
-
-
-def log_in(client, role="admin"):
-    response = client.post("/agent/login", data={"email": f"{role}@gehoord.example", "password": f"demo-{role}"})
-    assert response.status_code == 302
+from tests.conftest import EN, soup, text_of
+from tests.fixtures.people import person
 
 
 def calendar_form(**overrides):
@@ -24,10 +18,10 @@ def calendar_form(**overrides):
     return data
 
 
-def test_changing_the_calendar_never_moves_promises_already_made(client, create_complaint):
+def test_changing_the_calendar_never_moves_promises_already_made(client, create_complaint, auth):
     complaint, _ = create_complaint()
     dates = [p.due_at for p in complaint.promises]
-    log_in(client)
+    assert auth.login("admin").status_code == 302
     response = client.post("/admin/calendar", data=calendar_form(hours_4="09:00-12:00", hours_5="10:00-14:00"))
     assert response.status_code == 302
     db.session.refresh(complaint)
@@ -38,8 +32,8 @@ def test_changing_the_calendar_never_moves_promises_already_made(client, create_
         "opening_hours"]["5"] == ["10:00", "14:00"]
 
 
-def test_bad_calendar_input_gets_clear_errors(client):
-    log_in(client)
+def test_bad_calendar_input_gets_clear_errors(client, auth):
+    assert auth.login("admin").status_code == 302
     page = soup(client.post("/admin/calendar", headers=EN, data=calendar_form(
         hours_0="9 to 5", timezone="Mars/Olympus", holiday_country="XX")))
     text = text_of(page)
@@ -48,8 +42,8 @@ def test_bad_calendar_input_gets_clear_errors(client):
     assert "Enter a country code that has public holidays" in text
 
 
-def test_closing_days_in_the_past_are_refused(client):
-    log_in(client)
+def test_closing_days_in_the_past_are_refused(client, auth):
+    assert auth.login("admin").status_code == 302
     yesterday = (date.today() - timedelta(days=2)).isoformat()
     response = client.post("/admin/calendar/closing-days", headers=EN,
                            data={"closing-day": yesterday, "closing-closed_from": "", "closing-reason": ""})
@@ -61,8 +55,8 @@ def test_closing_days_in_the_past_are_refused(client):
     assert db.session.scalar(select(ClosingDay.closed_from)) == "12:00"
 
 
-def test_categories_can_be_added_archived_and_names_are_unique(client, create_complaint):
-    log_in(client)
+def test_categories_can_be_added_archived_and_names_are_unique(client, create_complaint, auth):
+    assert auth.login("admin").status_code == 302
     data = dict(name_nl="Bezorging", name_en="Delivery again", active="yes")
     page = soup(client.post("/admin/categories/new", headers=EN, data=data))
     assert "There is already a category with this name." in text_of(page)
@@ -77,8 +71,8 @@ def test_categories_can_be_added_archived_and_names_are_unique(client, create_co
     assert complaint.category.slug == "delivery", "and keep their complaints"
 
 
-def test_people_get_a_mandate_and_are_switched_off_only_when_nothing_is_left_open(client, create_complaint):
-    log_in(client)
+def test_people_get_a_mandate_and_are_switched_off_only_when_nothing_is_left_open(client, create_complaint, auth):
+    assert auth.login("admin").status_code == 302
     client.post("/admin/people/new", data=dict(name="Noor", email="noor@example.com", password="a-long-password",
                                                role="agent", mandate="150", budget="3000", active="yes"))
     noor = db.session.scalar(select(User).where(User.email == "noor@example.com"))
@@ -91,16 +85,15 @@ def test_people_get_a_mandate_and_are_switched_off_only_when_nothing_is_left_ope
     assert "still owns 1 open complaints" in text_of(page)
     db.session.refresh(noor)
     assert noor.active
-    work.hand_over(complaint, noor, db.session.scalar(select(User).where(User.role == "agent",
-                                                                          User.email != noor.email)), "Over to you.")
+    work.hand_over(complaint, noor, person("agent"), "Over to you.")
     db.session.commit()
     client.post(f"/admin/people/{noor.id}", data=dict(role="agent", mandate="150", budget="3000", active="no"))
     db.session.refresh(noor)
     assert not noor.active
 
 
-def test_organisation_settings(client):
-    log_in(client)
+def test_organisation_settings(client, auth):
+    assert auth.login("admin").status_code == 302
     page = soup(client.post("/admin/organisation", headers=EN, data=dict(
         name="Bakkerij Jansen", contact_email="not-an-address", contact_postal="", default_language="nl",
         max_handling_weeks="0", silent_ratio="9", retention_months="24")))
@@ -112,12 +105,13 @@ def test_organisation_settings(client):
     assert "Bakkerij Jansen" in text_of(soup(client.get("/")))
 
 
-def test_you_said_we_did_is_published_and_each_customer_is_told_once(client, create_complaint):
+def test_you_said_we_did_is_published_and_each_customer_is_told_once(client, create_complaint, auth):
     first, _ = create_complaint(language="en")
     second, _ = create_complaint()
-    log_in(client, "supervisor")
+    assert auth.login("supervisor").status_code == 302
     data = dict(title_nl="Pakketten blijven droog", title_en="Parcels stay dry",
-                body_nl="Bezorgers leggen pakketten nu in een droge box.", body_en="Drivers now leave parcels in a dry box.",
+                body_nl="Bezorgers leggen pakketten nu in een droge box.", body_en=
+                "Drivers now leave parcels in a dry box.",
                 since="2026-11-01", references=f"{first.reference} NOPE-NOPE")
     page = soup(client.post("/admin/improvements/new", headers=EN, data={**data, "action": "save"}))
     assert "There is no complaint with reference NOPE-NOPE" in text_of(page)
@@ -135,8 +129,8 @@ def test_you_said_we_did_is_published_and_each_customer_is_told_once(client, cre
     assert "Parcels stay dry" in english.body_text and "because of that" in english.body_text.lower()
 
 
-def test_supervisors_publish_but_do_not_reach_the_settings(client):
-    log_in(client, "supervisor")
+def test_supervisors_publish_but_do_not_reach_the_settings(client, auth):
+    assert auth.login("supervisor").status_code == 302
     assert client.get("/admin/improvements").status_code == 200
     assert client.get("/admin/calendar").status_code == 403
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
@@ -145,11 +139,12 @@ def test_supervisors_publish_but_do_not_reach_the_settings(client):
 NL = {"Accept-Language": "nl"}
 
 
-def test_a_closing_time_of_24_is_refused_politely_and_the_date_pages_keep_working(client, create_complaint):
-    log_in(client)
-    response = client.post("/admin/calendar", headers=EN, data=calendar_form(hours_4="09:00-24:00"))
-    assert response.status_code == 400
-    assert "The latest closing time is 23:59" in text_of(soup(response))
+def test_a_closing_time_of_24_is_refused_politely_and_the_date_pages_keep_working(client, client_request,
+                                                                                  create_complaint, auth):
+    assert auth.login("admin").status_code == 302
+    page = client_request.post("/admin/calendar", calendar_form(hours_4="09:00-24:00"), expected_status=400,
+                               headers=EN)
+    assert "The latest closing time is 23:59" in text_of(page)
     dutch = text_of(soup(client.post("/admin/calendar", headers=NL, data=calendar_form(hours_4="09:00-24:00"))))
     assert "De laatste sluitingstijd is 23:59" in dutch
     from portal.services.organisation import get_organisation
@@ -161,8 +156,8 @@ def test_a_closing_time_of_24_is_refused_politely_and_the_date_pages_keep_workin
     assert complaint.promises[0].due_at is not None
 
 
-def test_opening_hours_with_a_dot_are_stored_the_usual_way(client):
-    log_in(client)
+def test_opening_hours_with_a_dot_are_stored_the_usual_way(client, auth):
+    assert auth.login("admin").status_code == 302
     assert client.post("/admin/calendar", data=calendar_form(hours_4="9.00 - 16.30")).status_code == 302
     from portal.services.organisation import get_organisation
 
@@ -170,8 +165,8 @@ def test_opening_hours_with_a_dot_are_stored_the_usual_way(client):
     assert get_organisation().opening_hours["4"] == ["09:00", "16:30"]
 
 
-def test_a_closing_day_time_is_stored_normalised_and_a_bad_one_is_refused(client, create_complaint):
-    log_in(client)
+def test_a_closing_day_time_is_stored_normalised_and_a_bad_one_is_refused(client, create_complaint, auth):
+    assert auth.login("admin").status_code == 302
     first, second = (date.today() + timedelta(days=20)).isoformat(), (date.today() + timedelta(days=21)).isoformat()
     client.post("/admin/calendar/closing-days",
                 data={"closing-day": first, "closing-closed_from": "12.00", "closing-reason": ""})
@@ -185,13 +180,13 @@ def test_a_closing_day_time_is_stored_normalised_and_a_bad_one_is_refused(client
     assert complaint.promises, "dates can still be calculated"
 
 
-def test_an_unknown_holiday_region_is_refused_and_a_known_one_is_stored(client):
-    log_in(client)
-    response = client.post("/admin/calendar", headers=EN, data=calendar_form(holiday_subdiv="Atlantis"))
-    assert response.status_code == 400
-    assert "NL has no region Atlantis. Choose one of: Midden, Noord, Zuid. Or leave it empty." in text_of(soup(response))
+def test_an_unknown_holiday_region_is_refused_and_a_known_one_is_stored(client, client_request, auth):
+    assert auth.login("admin").status_code == 302
+    page = client_request.post("/admin/calendar", calendar_form(holiday_subdiv="Atlantis"), expected_status=400,
+                               headers=EN)
+    assert "NL has no region Atlantis. Choose one of: Midden, Noord, Zuid. Or leave it empty." in text_of(page)
     assert client.get("/admin/calendar").status_code == 200
-    assert client.post("/admin/calendar", data=calendar_form(holiday_subdiv="zuid")).status_code == 302
+    client_request.post("/admin/calendar", calendar_form(holiday_subdiv="zuid"))
     from portal.services.organisation import get_organisation
 
     db.session.expire_all()
@@ -200,8 +195,8 @@ def test_an_unknown_holiday_region_is_refused_and_a_known_one_is_stored(client):
     assert "BE has no region XX" in text_of(soup(response))
 
 
-def test_only_web_addresses_are_accepted_as_links_for_customers(client):
-    log_in(client)
+def test_only_web_addresses_are_accepted_as_links_for_customers(client, client_request, auth):
+    assert auth.login("admin").status_code == 302
     page = soup(client.post("/admin/categories/delivery", headers=EN, data=dict(
         name_nl="Bezorging", name_en="Delivery", active="yes", disagree_url="javascript:alert(document.cookie)")))
     assert "Enter a website address that starts with https://" in text_of(page)
@@ -209,28 +204,27 @@ def test_only_web_addresses_are_accepted_as_links_for_customers(client):
     organisation = dict(name="Gehoord", contact_email="klanten@gehoord.example", contact_postal="Postbus 1, Urk",
                         default_language="nl", max_handling_weeks="6", silent_ratio="9", retention_months="24",
                         ombudsman_name="De Geschillencommissie")
-    response = client.post("/admin/organisation", headers=EN, data={**organisation, "ombudsman_url": "javascript:alert(1)"})
-    assert response.status_code == 400 and "starts with https://" in text_of(soup(response))
-    assert client.post("/admin/organisation", data={**organisation, "ombudsman_url": "https://example.nl/"}).status_code == 302
+    page = client_request.post("/admin/organisation", {**organisation, "ombudsman_url": "javascript:alert(1)"},
+                               expected_status=400, headers=EN)
+    assert "starts with https://" in text_of(page)
+    client_request.post("/admin/organisation", {**organisation, "ombudsman_url": "https://example.nl/"})
     from portal.services.organisation import get_organisation
 
     db.session.expire_all()
     assert get_organisation().ombudsman_url == "https://example.nl/"
 
 
-def test_the_last_admin_keeps_the_admin_role(client):
-    log_in(client)
-    admin = db.session.scalar(select(User).where(User.email == "admin@gehoord.example"))
-    response = client.post(f"/admin/people/{admin.id}", headers=EN,
-                           data=dict(role="agent", mandate="0", budget="0", active="yes"))
-    assert response.status_code == 400
-    assert "is the last admin who can log in. Make someone else an admin first" in text_of(soup(response))
+def test_the_last_admin_keeps_the_admin_role(client, client_request, auth):
+    assert auth.login("admin").status_code == 302
+    admin = person("admin")
+    page = client_request.post(f"/admin/people/{admin.id}", dict(role="agent", mandate="0", budget="0", active="yes"),
+                               expected_status=400, headers=EN)
+    assert "is the last admin who can log in. Make someone else an admin first" in text_of(page)
     db.session.refresh(admin)
     assert admin.role == "admin"
     client.post("/admin/people/new", data=dict(name="Sam", email="sam@example.com", password="a-long-password",
                                                role="admin", mandate="0", budget="0", active="yes"))
-    assert client.post(f"/admin/people/{admin.id}", data=dict(role="agent", mandate="0", budget="0",
-                                                              active="yes")).status_code == 302
+    client_request.post(f"/admin/people/{admin.id}", dict(role="agent", mandate="0", budget="0", active="yes"))
     db.session.refresh(admin)
     assert admin.role == "agent", "with another admin, the role can change"
 
@@ -246,9 +240,9 @@ def test_the_organisations_default_language_is_used_when_the_browser_says_nothin
         "the browser's language comes first"
 
 
-def test_the_help_shows_the_opening_hours_of_the_calendar(client):
+def test_the_help_shows_the_opening_hours_of_the_calendar(client, auth):
     assert "Monday to Friday, 9:00 to 17:00" in text_of(soup(client.get("/", headers=EN)))
-    log_in(client)
+    assert auth.login("admin").status_code == 302
     client.post("/admin/calendar", data=calendar_form(hours_4="09:00-12:30", hours_5="10:00-14:00"))
     english = text_of(soup(client.get("/", headers=EN)))
     assert "Monday to Thursday, 9:00 to 17:00; Friday, 9:00 to 12:30; Saturday, 10:00 to 14:00" in english
@@ -256,8 +250,8 @@ def test_the_help_shows_the_opening_hours_of_the_calendar(client):
     assert "maandag tot en met donderdag, 9.00 tot 17.00 uur; vrijdag, 9.00 tot 12.30 uur" in dutch
 
 
-def test_hedge_words_in_category_texts_stop_the_saving_and_jargon_warns(client):
-    log_in(client)
+def test_hedge_words_in_category_texts_stop_the_saving_and_jargon_warns(client, auth):
+    assert auth.login("admin").status_code == 302
     data = dict(name_nl="Bezorging", name_en="Delivery", active="yes", can_do_en="We usually pay you back.")
     response = client.post("/admin/categories/delivery", headers=EN, data=data)
     assert response.status_code == 400
@@ -275,25 +269,26 @@ def test_hedge_words_in_category_texts_stop_the_saving_and_jargon_warns(client):
 
 def improvement_data(**overrides):
     data = dict(title_nl="Pakketten blijven droog", title_en="Parcels stay dry",
-                body_nl="Bezorgers leggen pakketten nu in een droge box.", body_en="Drivers now leave parcels in a dry box.",
+                body_nl="Bezorgers leggen pakketten nu in een droge box.", body_en=
+                "Drivers now leave parcels in a dry box.",
                 since="2026-11-01", references="")
     data.update(overrides)
     return data
 
 
-def test_hedge_words_in_an_improvement_stop_the_saving(client):
-    log_in(client, "supervisor")
-    response = client.post("/admin/improvements/new", headers=EN,
-                           data={**improvement_data(body_en="Drivers normally leave parcels in a dry box."),
-                                 "action": "save"})
-    assert response.status_code == 400 and "“normally” is vague" in text_of(soup(response))
+def test_hedge_words_in_an_improvement_stop_the_saving(client_request, auth):
+    assert auth.login("supervisor").status_code == 302
+    page = client_request.post("/admin/improvements/new",
+                               {**improvement_data(body_en="Drivers normally leave parcels in a dry box."),
+                                "action": "save"}, expected_status=400, headers=EN)
+    assert "“normally” is vague" in text_of(page)
     assert db.session.scalar(select(func.count(Improvement.id))) == 0
 
 
-def test_links_to_complaints_follow_the_list_but_a_mailed_customer_stays_linked(client, create_complaint):
+def test_links_to_complaints_follow_the_list_but_a_mailed_customer_stays_linked(client, create_complaint, auth):
     first, _ = create_complaint()
     second, _ = create_complaint(email="noor@example.com")
-    log_in(client, "supervisor")
+    assert auth.login("supervisor").status_code == 302
     client.post("/admin/improvements/new",
                 data={**improvement_data(references=f"{first.reference} {second.reference}"), "action": "save"})
     improvement = db.session.scalar(select(Improvement))
@@ -311,10 +306,10 @@ def test_links_to_complaints_follow_the_list_but_a_mailed_customer_stays_linked(
     assert [link.complaint_id for link in improvement.links] == [first.id]
 
 
-def test_a_complaint_linked_to_a_published_improvement_gets_its_mail_once(client, create_complaint):
+def test_a_complaint_linked_to_a_published_improvement_gets_its_mail_once(client, create_complaint, auth):
     first, _ = create_complaint()
     second, _ = create_complaint(email="noor@example.com")
-    log_in(client, "supervisor")
+    assert auth.login("supervisor").status_code == 302
     client.post("/admin/improvements/new", data={**improvement_data(references=first.reference), "action": "publish"})
     improvement = db.session.scalar(select(Improvement))
     both = f"{first.reference} {second.reference}"
@@ -328,9 +323,9 @@ def test_a_complaint_linked_to_a_published_improvement_gets_its_mail_once(client
     assert sorted(m.recipient for m in mails) == ["fatima@example.com", "noor@example.com"], "once each"
 
 
-def test_a_supervisor_publishes_an_improvement_but_reaches_no_other_admin_screen(client, create_complaint):
+def test_a_supervisor_publishes_an_improvement_but_reaches_no_other_admin_screen(client, create_complaint, auth):
     complaint, _ = create_complaint()
-    log_in(client, "supervisor")
+    assert auth.login("supervisor").status_code == 302
     response = client.post("/admin/improvements/new",
                            data={**improvement_data(references=complaint.reference), "action": "publish"})
     assert response.status_code == 302

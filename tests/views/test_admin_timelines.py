@@ -8,15 +8,9 @@ from portal.models import AuditEvent, PromiseTimeline, User
 from portal.services import promise_editor as editor
 from portal.services import timelines
 from portal.services.organisation import get_calendar
-from tests.conftest import soup, text_of
+from tests.conftest import EN, soup, text_of
 
-EN = {"Accept-Language": "en"}
 URL = "/admin/timelines/complaint/general"
-
-
-def log_in_admin(client):
-    response = client.post("/agent/login", data={"email": "admin@gehoord.example", "password": "demo-admin"})
-    assert response.status_code == 302
 
 
 def form_data(page) -> dict:
@@ -36,8 +30,8 @@ def form_data(page) -> dict:
     return data
 
 
-def test_the_editor_shows_the_steps_and_the_dates_a_customer_would_see(client):
-    log_in_admin(client)
+def test_the_editor_shows_the_steps_and_the_dates_a_customer_would_see(client, auth):
+    assert auth.login("admin").status_code == 302
     page = soup(client.get(URL, headers=EN))
     text = text_of(page)
     assert "A person has read your complaint and contacts you" in text
@@ -46,10 +40,10 @@ def test_the_editor_shows_the_steps_and_the_dates_a_customer_would_see(client):
     assert len(rows) == 3 and all("2026" in row.get_text() or "2027" in row.get_text() for row in rows)
 
 
-def test_a_hedge_word_blocks_saving_and_the_fixed_text_is_saved_as_a_new_version(client, create_complaint):
+def test_a_hedge_word_blocks_saving_and_the_fixed_text_is_saved_as_a_new_version(client, create_complaint, auth):
     before, _ = create_complaint()
     old_dates = [p.due_at for p in before.promises]
-    log_in_admin(client)
+    assert auth.login("admin").status_code == 302
     data = form_data(soup(client.get(URL)))
     data["steps-0-label_en"] = "We aim to contact you as soon as possible"
     data["steps-0-offset_amount"] = "2"
@@ -97,8 +91,8 @@ def check_bad_offsets():
     assert editor.preview([dict(step, offset_amount=10**12)], editor.utcnow(), calendar) == [None]
 
 
-def test_adding_moving_and_removing_steps(client):
-    log_in_admin(client)
+def test_adding_moving_and_removing_steps(client, auth):
+    assert auth.login("admin").status_code == 302
     data = form_data(soup(client.get(URL)))
     page = soup(client.post(URL, data={**data, "action": "add"}))
     assert len(page.select("fieldset[id^=step-]")) == 4
@@ -121,8 +115,8 @@ def test_the_preview_equals_what_filing_really_produces(app, create_complaint):
     assert not calendar.is_working_day(friday.date() + timedelta(days=3)), "the Monday after is a day off"
 
 
-def test_a_version_shows_what_changed_and_an_older_one_comes_back_as_new(client):
-    log_in_admin(client)
+def test_a_version_shows_what_changed_and_an_older_one_comes_back_as_new(client, auth):
+    assert auth.login("admin").status_code == 302
     data = form_data(soup(client.get(URL)))
     data["steps-1-offset_amount"] = "4"
     client.post(URL, data={**data, "action": "save"})
@@ -138,8 +132,8 @@ def test_a_version_shows_what_changed_and_an_older_one_comes_back_as_new(client)
     assert third.version == 3 and [s.offset_amount for s in third.steps] == [1, 5, 10]
 
 
-def test_a_category_gets_its_own_timeline(client):
-    log_in_admin(client)
+def test_a_category_gets_its_own_timeline(client, auth):
+    assert auth.login("admin").status_code == 302
     url = "/admin/timelines/complaint/delivery"
     data = form_data(soup(client.get(url)))
     data["steps-0-offset_amount"] = "3"
@@ -151,14 +145,14 @@ def test_a_category_gets_its_own_timeline(client):
     assert timelines.current_timeline("complaint", None).version == 1, "the general one is untouched"
 
 
-def test_only_admins_edit(client):
-    client.post("/agent/login", data={"email": "agent@gehoord.example", "password": "demo-agent"})
+def test_only_admins_edit(client, auth):
+    auth.login("agent")
     assert client.get(URL).status_code == 403
     assert db.session.scalar(select(User).where(User.role == "admin")) is not None
 
 
-def test_the_preview_keeps_one_row_per_step_when_one_step_has_no_valid_offset(client):
-    log_in_admin(client)
+def test_the_preview_keeps_one_row_per_step_when_one_step_has_no_valid_offset(client, auth):
+    assert auth.login("admin").status_code == 302
     data = form_data(soup(client.get(URL)))
     data["steps-0-offset_amount"] = ""
     page = soup(client.post(URL, headers=EN, data={**data, "action": "preview"}))
@@ -170,8 +164,8 @@ def test_the_preview_keeps_one_row_per_step_when_one_step_has_no_valid_offset(cl
     assert editor.preview([dict(steps[0], offset_amount=None)] + steps[1:], editor.utcnow(), get_calendar())[0] is None
 
 
-def test_an_unknown_counting_start_is_refused(client):
-    log_in_admin(client)
+def test_an_unknown_counting_start_is_refused(client, auth):
+    assert auth.login("admin").status_code == 302
     data = form_data(soup(client.get(URL)))
     data["steps-1-relative_to"] = "the-moon"
     response = client.post(URL, headers=EN, data={**data, "action": "save"})
@@ -182,21 +176,21 @@ def test_an_unknown_counting_start_is_refused(client):
     assert timelines.current_timeline("complaint", None).steps[1].relative_to == "previous"
 
 
-def test_a_closing_day_on_a_promised_date_does_not_move_that_promise(client, create_complaint):
+def test_a_closing_day_on_a_promised_date_does_not_move_that_promise(client, create_complaint, auth):
     from datetime import timedelta as days
 
     complaint, _ = create_complaint()
     dates = [p.due_at for p in complaint.promises]
     calendar = get_calendar()
     promised_day = calendar.local_date(dates[0])
-    log_in_admin(client)
+    assert auth.login("admin").status_code == 302
     response = client.post("/admin/calendar/closing-days",
                            data={"closing-day": promised_day.isoformat(), "closing-closed_from": "",
                                  "closing-reason": "Staff day"})
     assert response.status_code == 302
     db.session.refresh(complaint)
     assert [p.due_at for p in complaint.promises] == dates, "a promise made is kept as it was made"
-    from portal.services.settings import _forget_cached_organisation
+    from portal.services.organisation import _forget_cached_organisation
 
     _forget_cached_organisation()  # this test's own app context still holds the calendar of before
     db.session.expire_all()

@@ -5,35 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from tests.fixtures.complaints import working_day_after
 from portal.extensions import db
-from portal.models import Complaint, Grant, Message, Note, OutboxMail, User, utcnow
+from portal.models import Complaint, Offer, Message, Note, OutboxMail, User, utcnow
 from portal.services import complaints as complaint_service
 from portal.services import work
 from portal.services.organisation import get_calendar
-from tests.conftest import soup, text_of
-
-EN = {"Accept-Language": "en"}
-
-
-class Auth:
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, role="agent", password=None):
-        email = f"{role}@gehoord.example"
-        return self.client.post("/agent/login", data={"email": email, "password": password or f"demo-{role}"})
-
-    def logout(self):
-        return self.client.post("/agent/logout")
-
-
-@pytest.fixture
-def auth(client):
-    return Auth(client)
-
-
-def user(role) -> User:
-    return db.session.scalar(select(User).where(User.role == role))
+from tests.conftest import EN, soup, text_of
+from tests.fixtures.people import person
 
 
 def test_the_queue_needs_a_login(client):
@@ -107,7 +86,7 @@ def test_the_queue_orders_by_the_promise_at_risk(client, auth, create_complaint)
 def test_the_queue_filters_mine_and_unassigned(client, auth, create_complaint):
     mine, _ = create_complaint()
     other, _ = create_complaint()
-    work.claim(mine, user("agent"))
+    work.claim(mine, person("agent"))
     db.session.commit()
     auth.login()
     refs = lambda view: [a.get_text() for a in soup(client.get(f"/agent/?view={view}")).select("tbody a")]
@@ -152,7 +131,7 @@ def test_the_complaint_page_puts_the_story_first_and_claiming_makes_you_owner(cl
 
 def test_two_claims_leave_one_owner(client, auth, create_complaint):
     complaint, _ = create_complaint()
-    work.claim(complaint, user("supervisor"))
+    work.claim(complaint, person("supervisor"))
     db.session.commit()
     auth.login()
     response = client.post(f"/agent/complaints/{complaint.reference}/claim", headers=EN)
@@ -192,7 +171,7 @@ def test_handing_over_needs_a_note_and_tells_the_customer(client, auth, create_c
     complaint, token = create_complaint()
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
-    supervisor = user("supervisor")
+    supervisor = person("supervisor")
     response = client.post(f"/agent/complaints/{complaint.reference}/hand-over", headers=EN,
                            data={"handover-to": str(supervisor.id), "handover-note": ""})
     assert response.status_code == 400
@@ -211,7 +190,6 @@ def test_the_mandate_screen_asks_for_no_proof(client, auth, create_complaint):
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
     page = soup(client.get(f"/agent/complaints/{complaint.reference}/mandate", headers=EN))
-    text = text_of(page).lower()
     assert "You can offer now €100.00" in text_of(page)
     assert "Compensation (€25.50)" in text_of(page), "what the customer asked for"
     for word in ("proof", "evidence", "receipt number", "upload", "bewijs"):
@@ -236,12 +214,12 @@ def test_granting_within_the_mandate_and_the_customer_accepts(client, auth, crea
     assert response.status_code == 302
     again = client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)  # a double click
     assert again.status_code == 302
-    assert db.session.scalar(select(func.count(Grant.id))) == 1
-    grant = db.session.scalar(select(Grant))
-    assert (grant.amount_cents, grant.state) == (2550, "offered")
+    assert db.session.scalar(select(func.count(Offer.id))) == 1
+    offer = db.session.scalar(select(Offer))
+    assert (offer.amount_cents, offer.state) == (2550, "offered")
     page = soup(client.get(f"/s/{token}", headers=EN))
     assert "Our proposal" in text_of(page) and "We pay you back" in text_of(page)
-    client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "accept"})
+    client.post(f"/s/{token}/offer/{offer.id}", data={"offer-answer": "accept"})
     db.session.refresh(complaint)
     assert complaint.status == "resolved"
     page = soup(client.get(f"/s/{token}", headers=EN))
@@ -256,16 +234,16 @@ def test_a_grant_above_the_mandate_is_not_offered_whatever_the_form_says(client,
     data = offer_form(client, complaint.reference)
     data.update(remedy="refund", amount="100,01", text="We pay you back.")
     client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
-    grant = db.session.scalar(select(Grant))
-    assert grant.state == "waiting_cosign"
+    offer = db.session.scalar(select(Offer))
+    assert offer.state == "waiting_cosign"
     assert "Our proposal" not in text_of(soup(client.get(f"/s/{token}", headers=EN)))
     # The supervisor signs from their own queue.
     auth.logout()
     auth.login("supervisor")
     assert complaint.reference in text_of(soup(client.get("/agent/cosign")))
-    client.post(f"/agent/grants/{grant.id}/cosign")
-    db.session.refresh(grant)
-    assert grant.state == "offered"
+    client.post(f"/agent/offers/{offer.id}/cosign")
+    db.session.refresh(offer)
+    assert offer.state == "offered"
     assert "Our proposal" in text_of(soup(client.get(f"/s/{token}", headers=EN)))
 
 
@@ -276,10 +254,11 @@ def test_declining_with_a_reason_returns_it_to_the_owner_with_a_date(client, aut
     data = offer_form(client, complaint.reference)
     data.update(remedy="voucher", amount="10", text="A voucher of 10 euros.")
     client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
-    grant = db.session.scalar(select(Grant))
-    page = soup(client.post(f"/s/{token}/offer/{grant.id}", headers=EN, data={"offer-answer": "decline"}))
+    offer = db.session.scalar(select(Offer))
+    page = soup(client.post(f"/s/{token}/offer/{offer.id}", headers=EN, data={"offer-answer": "decline"}))
     assert "Tell us what would solve it for you" in text_of(page)
-    client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "decline", "offer-reason": "I want my money back."})
+    client.post(f"/s/{token}/offer/{offer.id}", data={"offer-answer": "decline", "offer-reason":
+                                                      "I want my money back."})
     db.session.refresh(complaint)
     assert complaint.status == "in_progress" and complaint.owner.role == "agent"
     assert "You get a new proposal" in text_of(soup(client.get(f"/s/{token}", headers=EN)))
@@ -346,8 +325,8 @@ def test_a_tampered_reference_or_id_gets_404(client, auth, create_complaint):
     data = offer_form(client, other.reference)
     data.update(remedy="apology", amount="", text="Sorry.")
     client.post(f"/agent/complaints/{other.reference}/mandate", data=data)
-    grant = db.session.scalar(select(Grant))
-    assert client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "accept"}).status_code == 404
+    offer = db.session.scalar(select(Offer))
+    assert client.post(f"/s/{token}/offer/{offer.id}", data={"offer-answer": "accept"}).status_code == 404
 
 
 def test_agent_pages_speak_dutch_by_default(client, auth, create_complaint):
@@ -388,13 +367,13 @@ def test_classifying_what_it_was(client, auth, create_complaint):
     complaint, _ = create_complaint()
     auth.login()
     page = soup(client.post(f"/agent/complaints/{complaint.reference}/classify", headers=EN, data={
-        "classify-signal_type": "fix", "classify-root_cause": "system", "classify-chance_to_improve": "yes"}))
+        "classify-handled_as": "fix", "classify-root_cause": "system", "classify-chance_to_improve": "yes"}))
     assert "Write what we could improve" in text_of(page)
     client.post(f"/agent/complaints/{complaint.reference}/classify", data={
-        "classify-signal_type": "fix", "classify-root_cause": "system", "classify-chance_to_improve": "yes",
+        "classify-handled_as": "fix", "classify-root_cause": "system", "classify-chance_to_improve": "yes",
         "classify-improvement_note": "Drivers need a dry place to leave parcels."})
     db.session.refresh(complaint)
-    assert (complaint.signal_type, complaint.root_cause, complaint.chance_to_improve) == ("fix", "system", True)
+    assert (complaint.handled_as, complaint.root_cause, complaint.chance_to_improve) == ("fix", "system", True)
     assert complaint.improvement_note == "Drivers need a dry place to leave parcels."
 
 
@@ -405,8 +384,8 @@ def test_the_customer_can_reopen_within_30_days_and_it_returns_to_the_same_owner
     data = offer_form(client, complaint.reference)
     data.update(remedy="apology", amount="", text="We are sorry.")
     client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
-    grant = db.session.scalar(select(Grant))
-    client.post(f"/s/{token}/offer/{grant.id}", data={"offer-answer": "accept"})
+    offer = db.session.scalar(select(Offer))
+    client.post(f"/s/{token}/offer/{offer.id}", data={"offer-answer": "accept"})
     response = client.post(f"/s/{token}/reopen", data={"reopen-reason": "The new book is damaged too."})
     assert response.status_code == 302
     db.session.refresh(complaint)
@@ -447,12 +426,12 @@ def test_failed_logins_are_limited_per_account_from_any_address(limited_app_conf
 
 def test_move_this_date_is_offered_only_on_the_newest_date_of_a_step(client, auth, create_complaint):
     complaint, _ = create_complaint()
-    work.claim(complaint, user("agent"))
+    work.claim(complaint, person("agent"))
     auth.login()
     proposal = next(p for p in complaint.promises if p.key == "proposal")
     proposal.due_at = utcnow() - timedelta(hours=1)
     complaint_service.mark_missed_promises()  # a missed promise can be moved once, and stays missed
-    work.extend_promise(proposal, user("agent"), utcnow() + timedelta(days=7), "The carrier is late.")
+    work.extend_promise(proposal, person("agent"), working_day_after(utcnow(), 7), "The carrier is late.")
     db.session.commit()
     assert proposal.state == "missed"
     page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
@@ -484,23 +463,20 @@ def test_tampered_hidden_fields_on_the_mandate_screen_get_a_polite_answer(client
     assert response.status_code == 400
     page = soup(response)
     assert "This form is out of date. Open the mandate screen again" in text_of(page.find(class_="error-summary"))
-    assert db.session.scalar(select(func.count(Grant.id))) == 0
+    assert db.session.scalar(select(func.count(Offer.id))) == 0
     fresh = {name: page.find("input", {"name": name})["value"] for name in ("request_key", "seen_counter")}
     data.update(fresh)
     assert client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data).status_code == 302
-    assert db.session.scalar(select(func.count(Grant.id))) == 1, "the fresh form on that page works"
+    assert db.session.scalar(select(func.count(Offer.id))) == 1, "the fresh form on that page works"
 
 
-def test_handing_over_to_nobody_a_stranger_someone_who_left_or_the_owner_is_refused(client, auth, create_complaint):
-    from portal.services.people import create_user
-
+def test_handing_over_to_nobody_a_stranger_someone_who_left_or_the_owner_is_refused(client, auth, create_complaint,
+                                                                                     create_user):
     complaint, token = create_complaint()
-    left = create_user(email="left@example.com", name="Kees Vertrokken", password="a-long-password")
-    left.active = False
-    db.session.commit()
+    left = create_user(name="Kees Vertrokken", email="left@example.com", active=False)
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
-    agent = user("agent")
+    agent = person("agent")
     page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
     listed = [option.get_text() for option in page.find("select", {"name": "handover-to"}).find_all("option")]
     assert "Sanne de Vries" not in " ".join(listed) and "Kees Vertrokken" not in listed
@@ -521,7 +497,7 @@ def test_tick_flags_a_missed_promise_for_the_owner_in_the_attention_view(client,
     late, _ = create_complaint(story="The promise for this one passes")
     calm, _ = create_complaint(story="This one has time")
     for complaint in (late, calm):
-        work.claim(complaint, user("agent"))
+        work.claim(complaint, person("agent"))
     late.promises[0].due_at = utcnow() - timedelta(hours=1)
     db.session.commit()
     auth.login()
@@ -537,12 +513,12 @@ def test_tick_flags_a_missed_promise_for_the_owner_in_the_attention_view(client,
 def test_a_supervisor_takes_over_an_escalated_complaint_and_the_customer_hears_the_name(client, auth,
                                                                                        create_complaint):
     complaint, token = create_complaint()
-    work.claim(complaint, user("agent"))
+    work.claim(complaint, person("agent"))
     db.session.commit()
     assert client.post(f"/s/{token}/manager", data={"reason": "Nobody listens to me."}).status_code == 302
     auth.login("supervisor")
     page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
-    supervisor = user("supervisor")
+    supervisor = person("supervisor")
     option = page.find("select", {"name": "handover-to"}).find("option", {"value": str(supervisor.id)})
     assert option.get_text() == "Ahmed Bakker (you)"
     response = client.post(f"/agent/complaints/{complaint.reference}/hand-over", headers=EN,

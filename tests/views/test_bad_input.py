@@ -8,10 +8,8 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.extensions import db
 from portal.models import Complaint, Draft
-from tests.conftest import soup, text_of
+from tests.conftest import EN, soup, text_of
 from tests.fixtures.complaints import STORY, walk_complaint_flow
-
-EN = {"Accept-Language": "en"}
 
 
 def errors_of(page) -> list[str]:
@@ -266,7 +264,7 @@ def test_answers_on_question_pages_are_rate_limited_so_drafts_cannot_pile_up(lim
         client.delete_cookie("session")  # a visitor without a session: every answer starts a draft
         assert client.post("/complaint/what-happened", data={"story": STORY}).status_code == 302
     client.delete_cookie("session")
-    response = client.post("/compliment/message", data={"signal_kind": "compliment", "story": STORY}, headers=EN)
+    response = client.post("/compliment/message", data={"kind": "compliment", "story": STORY}, headers=EN)
     assert response.status_code == 429
     assert "You have sent a lot in a short time" in text_of(soup(response))
     assert db.session.scalar(select(func.count(Draft.key))) == 3
@@ -336,7 +334,7 @@ def test_too_many_open_complaints_from_one_address_get_a_polite_page(app_config,
 def test_a_database_that_is_briefly_gone_loses_nothing_typed(app, client, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from portal.services import complaints as service
+    from portal.services import filing as service
 
     def database_gone(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("could not connect to server"))

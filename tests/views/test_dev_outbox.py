@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Complaint, OutboxMail
 from portal.services import outbox
-from tests.conftest import soup, text_of
+from tests.conftest import EN, soup, text_of
 from tests.fixtures.complaints import walk_complaint_flow
 
 
@@ -29,7 +29,7 @@ def test_the_outbox_page_shows_the_confirmation_and_its_link_opens_the_status_pa
     mail_id = db.session.scalar(select(OutboxMail.id).where(OutboxMail.complaint_id == complaint.id))
     page = soup(client.get(f"/dev/outbox/{mail_id}"))
     [link] = [a["href"] for a in page.find_all("a") if re.search(r"/s/[\w-]+$", a["href"])]
-    status = client.get(re.search(r"/s/[\w-]+$", link).group(0), headers={"Accept-Language": "en"})
+    status = client.get(re.search(r"/s/[\w-]+$", link).group(0), headers=EN)
     assert status.status_code == 200 and complaint.reference in text_of(soup(status))
 
 

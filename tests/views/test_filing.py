@@ -8,7 +8,7 @@ from charter import RIGHTS
 from portal.extensions import db
 from portal.models import Complaint, OutboxMail
 from portal.services.outbox import write_waiting
-from tests.conftest import soup, text_of
+from tests.conftest import EN, soup, text_of
 from tests.fixtures.complaints import STORY, walk_complaint_flow
 
 
@@ -83,7 +83,8 @@ def test_check_answers_shows_every_answer_with_a_change_link(client):
     client.post("/complaint/what-happened", data={"story": STORY, "happened_when": ""})
     client.post("/complaint/about", data={"category": "delivery"})
     client.post("/complaint/wish", data={"wish": "listen"})
-    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email",
+                                            "language": "nl"})
     page = soup(client.get("/complaint/check"))
     text = text_of(page)
     for words in (STORY, "Bezorging", "Niets: ik wil alleen dat u het weet", "Jan", "jan@example.com", "Niet ingevuld"):
@@ -105,7 +106,8 @@ def walk_complaint_flow_until_check(client):
     client.post("/complaint/what-happened", data={"story": STORY})
     client.post("/complaint/about", data={"category": "delivery"})
     client.post("/complaint/wish", data={"wish": "compensation", "amount": "10"})
-    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email",
+                                            "language": "nl"})
 
 
 def test_answers_are_kept_when_going_back(client):
@@ -135,7 +137,8 @@ def test_nothing_optional_is_required(client):
     client.post("/complaint/what-happened", data={"story": STORY})
     client.post("/complaint/about", data={"category": "other"})
     client.post("/complaint/wish", data={"wish": "fix"})
-    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "en"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email",
+                                            "language": "en"})
     page = soup(client.get("/complaint/check"))
     key = page.find("input", {"name": "draft"})["value"]
     assert client.post("/complaint/check", data={"draft": key}).status_code == 302
@@ -145,9 +148,11 @@ def test_nothing_optional_is_required(client):
 
 
 def test_a_compliment_uses_the_same_door_with_a_shorter_flow(client):
-    response = client.post("/compliment/message", data={"signal_kind": "compliment", "story": "Mo at the desk was very kind to me."})
+    response = client.post("/compliment/message", data={"kind": "compliment", "story":
+                                                        "Mo at the desk was very kind to me."})
     assert response.headers["Location"].endswith("/compliment/contact")
-    response = client.post("/compliment/contact", data={"name": "Ans", "email": "ans@example.com", "contact_by": "email", "language": "nl"})
+    response = client.post("/compliment/contact", data={"name": "Ans", "email": "ans@example.com", "contact_by":
+                                                        "email", "language": "nl"})
     assert response.headers["Location"].endswith("/compliment/check")
     page = soup(client.get("/compliment/check"))
     key = page.find("input", {"name": "draft"})["value"]
@@ -168,7 +173,8 @@ def test_an_answer_for_another_wish_is_forgotten_when_the_wish_changes(client):
     page = soup(client.get("/complaint/wish"))
     assert page.find("textarea", {"name": "wish_other"}).get_text() == "Bel me op"
     client.post("/complaint/wish", data={"wish": "fix", "wish_other": "Bel me op", "amount": "40"})
-    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email",
+                                            "language": "nl"})
     check = soup(client.get("/complaint/check"))
     text = text_of(check)
     assert "Het herstellen of opnieuw doen" in text
@@ -183,7 +189,8 @@ def test_an_amount_is_kept_only_for_compensation_and_words_only_for_something_el
     client.post("/complaint/what-happened", data={"story": STORY})
     client.post("/complaint/about", data={"category": "delivery"})
     client.post("/complaint/wish", data={"wish": "compensation", "amount": "25", "wish_other": "Bel me op"})
-    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email", "language": "nl"})
+    client.post("/complaint/contact", data={"name": "Jan", "email": "jan@example.com", "contact_by": "email",
+                                            "language": "nl"})
     text = text_of(soup(client.get("/complaint/check")))
     assert "€ 25,00" in text and "Bel me op" not in text
 
@@ -192,9 +199,6 @@ def test_an_amount_that_belongs_to_no_chosen_wish_gets_no_error(client):
     """The amount is only asked for compensation: a left-over word in it must not block 'fix it'."""
     response = client.post("/complaint/wish", data={"wish": "fix", "amount": "twenty"})
     assert response.status_code == 302
-
-
-EN = {"Accept-Language": "en"}
 
 
 def test_a_whole_complaint_in_english_gives_english_pages_dates_and_mail(client, app):
@@ -275,8 +279,9 @@ def test_the_reference_is_spelled_out_for_screen_readers(client):
 @pytest.mark.parametrize("kind, word_nl, word_en", [("compliment", "compliment", "compliment"),
                                                     ("suggestion", "idee", "idea")])
 def test_a_compliment_or_idea_is_not_called_a_complaint_next_to_its_link(client, kind, word_nl, word_en):
-    client.post("/compliment/message", data={"signal_kind": kind, "story": "Mo at the desk was very kind to me."})
-    client.post("/compliment/contact", data={"name": "Ans", "email": "ans@example.com", "contact_by": "email", "language": "en"})
+    client.post("/compliment/message", data={"kind": kind, "story": "Mo at the desk was very kind to me."})
+    client.post("/compliment/contact", data={"name": "Ans", "email": "ans@example.com", "contact_by": "email",
+                                             "language": "en"})
     key = soup(client.get("/compliment/check")).find("input", {"name": "draft"})["value"]
     response = client.post("/compliment/check", data={"draft": key})
     text = text_of(soup(client.get(response.headers["Location"])))

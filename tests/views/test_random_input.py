@@ -14,7 +14,7 @@ FORMS = {
     "/complaint/about": ["category"],
     "/complaint/wish": ["wish", "amount", "wish_other"],
     "/complaint/contact": ["name", "email", "phone", "contact_by", "language", "website"],
-    "/compliment/message": ["signal_kind", "story"],
+    "/compliment/message": ["kind", "story"],
     "/complaint/check": ["draft"],
     "/find": ["reference", "email", "website"],
 }

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Complaint, Message, OutboxMail, Promise, StatusLink
-from tests.conftest import soup, text_of
+from tests.conftest import EN, soup, text_of
 
 
 def status_text(client, token, query="", **headers) -> str:
@@ -34,7 +34,7 @@ def test_the_status_page_says_what_this_category_can_and_cannot_do_and_where_to_
 
 def test_the_status_page_speaks_english_when_asked(client, create_complaint):
     complaint, token = create_complaint(language="en")
-    text = status_text(client, token, **{"Accept-Language": "en"})
+    text = status_text(client, token, **EN)
     assert "What we promised you" in text
     for promise in complaint.promises:
         assert promise.label_en in text
@@ -107,7 +107,7 @@ def test_changing_how_we_reach_you(client, create_complaint):
     assert (complaint.email, complaint.phone, complaint.contact_by, complaint.language) == (
         "f.elamrani@example.com", "06 12345678", "phone", "en")
     assert response.headers["Location"].endswith("?changed=1")
-    text = status_text(client, token, "?changed=1", **{"Accept-Language": "en"})
+    text = status_text(client, token, "?changed=1", **EN)
     assert "We have saved your new details." in text
 
 
@@ -171,7 +171,7 @@ def test_asking_for_a_manager_gives_a_dated_promise(client, create_complaint):
 
 
 def test_a_compliment_has_no_manager_link(client, create_complaint):
-    _complaint, token = create_complaint(kind="compliment", signal_kind="compliment")
+    _complaint, token = create_complaint(kind="compliment")
     page = soup(client.get(f"/s/{token}"))
     assert not page.find("a", href=f"/s/{token}/manager")
 
@@ -207,7 +207,7 @@ def test_a_forged_status_page_message_shows_the_page_again_with_the_message_kept
     _complaint, token = create_complaint()
     app.config["WTF_CSRF_ENABLED"] = True
     response = client.post(f"/s/{token}", data={"body": "My receipt number is 4411.", "csrf_token": "forged"},
-                           headers={"Accept-Language": "en"})
+                           headers=EN)
     assert response.status_code == 400
     page = soup(response)
     text = text_of(page)
@@ -226,7 +226,7 @@ def test_without_a_contact_person_the_page_says_by_when_you_hear_who_it_is(clien
     text = status_text(client, token)
     assert f"Uiterlijk {spelled_out(first.due_at, 'nl')} hoort u wie dat is." in text
     assert "zodra iemand" not in text, "no promise without a date"
-    english = status_text(client, token, **{"Accept-Language": "en"})
+    english = status_text(client, token, **EN)
     assert f"By {spelled_out(first.due_at, 'en')} you hear who it is." in english
 
 
@@ -237,7 +237,7 @@ def test_the_contact_person_date_is_the_first_promise_still_open(client, create_
     first, second = sorted(complaint.promises, key=lambda p: p.due_at)[:2]
     first.state = "missed"
     db.session.commit()
-    text = status_text(client, token, **{"Accept-Language": "en"})
+    text = status_text(client, token, **EN)
     assert f"By {spelled_out(second.due_at, 'en')} you hear who it is." in text
 
 
@@ -249,7 +249,7 @@ def test_the_manager_page_says_the_date_the_manager_contacts_you_by(client, crea
 
     _complaint, token = create_complaint()
     before = utcnow()
-    page = text_of(soup(client.get(f"/s/{token}/manager", headers={"Accept-Language": "en"})))
+    page = text_of(soup(client.get(f"/s/{token}/manager", headers=EN)))
     expected = get_calendar().add(before, MANAGER_STEP["offset_amount"], MANAGER_STEP["offset_unit"])
     assert f"Ask now, and the manager contacts you by {spelled_out(expected, 'en')}." in page
     assert "within 2 working days" not in page
@@ -269,7 +269,7 @@ def test_a_closed_complaint_shows_why_when_we_wrote_it_down(client, create_compl
     complaint, token = create_complaint()
     complaint.status, complaint.close_reason = "closed", "We heard nothing from you for 8 weeks."
     db.session.commit()
-    text = status_text(client, token, **{"Accept-Language": "en"})
+    text = status_text(client, token, **EN)
     assert "Below you see why." in text
     assert "Why we stopped" in text and "We heard nothing from you for 8 weeks." in text
 
@@ -278,15 +278,12 @@ def test_a_closed_complaint_without_a_reason_does_not_point_to_one(client, creat
     complaint, token = create_complaint()
     complaint.status = "closed"
     db.session.commit()
-    text = status_text(client, token, **{"Accept-Language": "en"})
+    text = status_text(client, token, **EN)
     assert "Below you see why" not in text and "Why we stopped" not in text
     assert "Do you want to know why? Contact us in one of the ways below." in text
 
 
-EN = {"Accept-Language": "en"}
-
-
-def test_the_customer_asks_to_erase_their_details_and_an_admin_erases_them(client, create_complaint):
+def test_the_customer_asks_to_erase_their_details_and_an_admin_erases_them(client, auth, create_complaint):
     complaint, token = create_complaint(story="My neighbour Jan saw the driver throw it.")
     status = soup(client.get(f"/s/{token}", headers=EN))
     assert status.find("a", string="Erase my personal details")["href"] == f"/s/{token}/erase"
@@ -309,7 +306,7 @@ def test_the_customer_asks_to_erase_their_details_and_an_admin_erases_them(clien
     assert complaint.erasure_requested_at == asked
 
     # The admin sees the request and erases: the story and the address are gone, the link opens nothing.
-    client.post("/agent/login", data={"email": "admin@gehoord.example", "password": "demo-admin"})
+    auth.login("admin")
     assert complaint.reference in text_of(soup(client.get("/admin/erasure")))
     assert client.post(f"/admin/erasure/{complaint.id}/confirm").status_code == 302
     db.session.refresh(complaint)

@@ -1,7 +1,7 @@
 """The secret status link never ends up in a log line or an error report."""
 import logging
 
-from portal.logging import mask
+from portal.log_filter import mask
 
 
 def test_mask_hides_the_token_and_keeps_the_rest():

@@ -1,9 +1,7 @@
-"""Words for the agents' pages: the history of a complaint, promise and offer states."""
+"""What staff read for a code: staff pages speak to staff (the customer lint does not apply)."""
 from flask_babel import lazy_gettext as _l
 
-from . import bp
-
-EVENT_TEXT = {
+STAFF_EVENT_TEXT = {
     "filed": _l("Filed (%(channel)s)"),
     "customer_message": _l("The customer sent a message"),
     "contact_changed": _l("The customer changed their contact details"),
@@ -39,7 +37,7 @@ PROMISE_STATE = {
     "proposed": _l("Asked of the customer"), "declined": _l("Not agreed"), "ended": _l("Ended"),
 }
 
-GRANT_STATE = {
+OFFER_STATE = {
     "waiting_cosign": _l("Waits for a supervisor"), "offered": _l("Offered"), "accepted": _l("Accepted"),
     "declined": _l("Declined"), "refused": _l("Not signed"), "replaced": _l("Replaced by a newer offer"),
 }
@@ -58,24 +56,7 @@ REPLY_TEMPLATES = {
                  _l("Dear %(name)s,\n\nThank you for your story. To put it right, I need to know one thing: \n\n")),
 }
 
-
-class _Blank(dict):
-    def __missing__(self, key):
-        return ""
-
-
-@bp.app_template_global()
-def agent_event_words(event) -> str:
-    # A hand-over can be a take-over or a reassignment: same event for the customer, its own words here.
-    text = EVENT_TEXT.get((event.data or {}).get("variant") or event.kind)
-    return str(text) % _Blank(event.data or {}) if text else event.kind
-
-
-@bp.app_template_global()
-def promise_state_words(state: str) -> str:
-    return str(PROMISE_STATE.get(state, state))
-
-
-@bp.app_template_global()
-def grant_state_words(state: str) -> str:
-    return str(GRANT_STATE.get(state, state))
+STATUS_WORDS = {
+    "received": _l("Received"), "in_progress": _l("In progress"), "proposal_made": _l("Proposal made"),
+    "resolved": _l("Resolved"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
+}

@@ -1,0 +1,15 @@
+"""Admin pages, one module per subject. Only admins reach them (the role check is on every route);
+improvements are for supervisors too."""
+from __future__ import annotations
+
+from flask import redirect, url_for
+
+from ...access import role_required
+from .. import bp
+from . import audit, categories, erasure, improvements, organisation, people, timelines  # noqa: F401
+
+
+@bp.route("/")
+@role_required("admin")
+def home():
+    return redirect(url_for("admin.timelines_page"))

@@ -1,0 +1,167 @@
+"""Helpers every page can use, registered on the app by `create_app` (not by one blueprint): the
+footer's opening hours, the words for states and events, a reference spelled out for screen readers.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import get_day_names
+from flask import Flask
+from flask_babel import gettext, lazy_gettext as _l, ngettext
+
+from .admin.forms import ROLE_CHOICES, UNIT_CHOICES
+from .extensions import db
+from .formatting import current_language
+from .forms import CONTACT_CHOICES, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES
+from .models import User
+from .services.calendar import opening_groups
+from .services.organisation import organisation_snapshot
+from .states import Status
+from .wording.customer import (CLOSED_WITH_REASON, CUSTOMER_EVENT_TEXT, KEEP_LINK, KIND_NAME, STATUS_EXPLANATION,
+                               STATUS_HEADLINE, kind_group)
+from .wording.staff import OFFER_STATE, PROMISE_STATE, STAFF_EVENT_TEXT, STATUS_WORDS
+
+HELPERS = {}
+
+
+def helper(function):
+    """A function templates call by its name."""
+    HELPERS[function.__name__] = function
+    return function
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(HELPERS)
+
+
+ANSWER_LABELS = {
+    "wish": dict(WISH_CHOICES),
+    "contact_by": dict(CONTACT_CHOICES),
+    "language": dict(LANGUAGE_CHOICES),
+    "kind": dict(SIGNAL_CHOICES),
+}
+
+
+@helper
+def answer_label(field: str, value) -> str:
+    """The words a customer chose, for an answer stored as a code."""
+    return str(ANSWER_LABELS.get(field, {}).get(value, value or ""))
+
+
+@helper
+def status_words(complaint) -> tuple[str, str]:
+    """The headline and the sentence that say where a complaint stands."""
+    explanation = (CLOSED_WITH_REASON if complaint.status == Status.CLOSED and complaint.close_reason
+                   else STATUS_EXPLANATION[complaint.status])
+    return str(STATUS_HEADLINE[(kind_group(complaint.kind), complaint.status)]), str(explanation)
+
+
+@helper
+def keep_link_words(complaint) -> str:
+    """'Keep this link to yourself', with the word for what they sent (also in mail)."""
+    return str(KEEP_LINK.get(complaint.kind, KEEP_LINK["complaint"]))
+
+
+@helper
+def spelled_out(reference: str) -> str:
+    """'KM4T-7XRA' as 'K M 4 T, 7 X R A': a screen reader reads each character, not a word."""
+    return ", ".join(" ".join(part) for part in (reference or "").split("-"))
+
+
+@helper
+def event_words(event) -> str:
+    text = CUSTOMER_EVENT_TEXT.get(event.kind)
+    return str(text) % {"name": (event.data or {}).get("name", "")} if text else ""
+
+
+@helper
+def kind_name(kind) -> str:
+    return str(KIND_NAME.get(kind, kind))
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+@helper
+def agent_event_words(event) -> str:
+    # A hand-over can be a take-over or a reassignment: same event for the customer, its own words here.
+    text = STAFF_EVENT_TEXT.get((event.data or {}).get("variant") or event.kind)
+    return str(text) % _Blank(event.data or {}) if text else event.kind
+
+
+@helper
+def promise_state_words(state: str) -> str:
+    return str(PROMISE_STATE.get(state, state))
+
+
+@helper
+def offer_state_words(state: str) -> str:
+    return str(OFFER_STATE.get(state, state))
+
+
+@helper
+def due_words(due_at: datetime | None, now: datetime, calendar) -> str:
+    """'due in 3 working hours', '2 working days overdue': how much time a promise has left."""
+    if due_at is None:
+        return str(_l("No open promise"))
+    if due_at >= now:
+        days = calendar.working_days_between(now, due_at)
+        if days == 0:
+            hours = max(round(calendar.working_time_between(now, due_at).total_seconds() / 3600), 1)
+            return ngettext("due in %(num)s working hour", "due in %(num)s working hours", hours)
+        return ngettext("due in %(num)s working day", "due in %(num)s working days", days)
+    days = calendar.working_days_between(due_at, now)
+    if days == 0:
+        hours = max(round(calendar.working_time_between(due_at, now).total_seconds() / 3600), 1)
+        return ngettext("%(num)s working hour overdue", "%(num)s working hours overdue", hours)
+    return ngettext("%(num)s working day overdue", "%(num)s working days overdue", days)
+
+
+@helper
+def unit_words(unit: str) -> str:
+    return str(dict(UNIT_CHOICES).get(unit, unit))
+
+
+@helper
+def opening_hours_words() -> list[str]:
+    """The opening hours in the reader's language, like 'Monday to Friday, 9:00 to 17:00' (for the help)."""
+    # Kept with the settings snapshot (it goes when they change): every page's help shows them.
+    snapshot = organisation_snapshot()
+    memo = snapshot.__dict__.setdefault("opening_hours_words", {})
+    language = current_language()
+    if language in memo:
+        return memo[language]
+    names = get_day_names("wide", locale=language)
+
+    def clock(value: str) -> str:
+        hours, minutes = value.split(":")
+        return gettext("%(hours)s:%(minutes)s", hours=int(hours), minutes=minutes)
+
+    words = []
+    for first, last, opens, closes in opening_groups(snapshot.calendar.opening_hours):
+        if first == last:
+            words.append(gettext("%(day)s, %(opens)s to %(closes)s", day=names[first],
+                                 opens=clock(opens), closes=clock(closes)))
+        else:
+            words.append(gettext("%(first)s to %(last)s, %(opens)s to %(closes)s", first=names[first],
+                                 last=names[last], opens=clock(opens), closes=clock(closes)))
+    memo[language] = words
+    return words
+
+
+@helper
+def user_name(user_id: int) -> str:
+    user = db.session.get(User, user_id)
+    return user.name if user else ""
+
+
+@helper
+def role_words(role: str) -> str:
+    return str(dict(ROLE_CHOICES).get(role, role))
+
+
+@helper
+def admin_status_words(status: str) -> str:
+    return str(STATUS_WORDS.get(status, status))
