@@ -123,7 +123,7 @@ def make_app(url: str):
     from portal import create_app
 
     return create_app({"GEHOORD_ENV": "production", "SECRET_KEY": BENCH_SECRET_KEY,
-                       "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                       "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
                        "PUBLIC_BASE_URL": "http://127.0.0.1"})
 
 

@@ -22,6 +22,6 @@ app = create_app({
     "GEHOORD_ENV": "production",
     "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", BENCH_SECRET_KEY),
     "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URL"],
-    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
     "PUBLIC_BASE_URL": "http://127.0.0.1",
 })

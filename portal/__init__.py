@@ -36,6 +36,12 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("PUBLIC_BASE_URL is not set, or does not start with https://. Set it to the address "
                            "customers use, for instance https://klachten.example.nl: every link in a mail (sent by "
                            "the worker, without a request to read the address from) is built on it.")
+    if env_name == "production" and not (os.environ.get("REDIS_URL") or os.environ.get("RATELIMIT_STORAGE_URI")
+                                         or (config or {}).get("RATELIMIT_STORAGE_URI")):
+        raise RuntimeError("REDIS_URL is not set. Without it every app server process counts the rate limits on "
+                           "its own: with 2 gunicorn workers an attacker gets 10 login tries per 15 minutes instead "
+                           "of 5. Set REDIS_URL=redis://…, or RATELIMIT_STORAGE_URI=memory:// to run one process "
+                           "on purpose.")
 
     if app.config.get("PROXY_HOPS"):  # behind a load balancer: trust that many X-Forwarded-* hops
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -98,7 +104,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from flask_babel import lazy_gettext as _l
+    from .i18n import lazy_gettext as _l
 
     login_manager.login_view = "agent.login"
     login_manager.login_message = _l("Log in to see this page.")

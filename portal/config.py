@@ -36,7 +36,9 @@ class Config:
     # Production has no default: a mail with a link to 127.0.0.1 reaches no customer.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Limits shared by every process and server: Redis. "memory://" counts per process (tests, the demo,
+    # or one process on purpose, said explicitly with RATELIMIT_STORAGE_URI).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Check every limit of a page, also after one is broken, so the 429 page can tell when all of
     # them (the hour's and the day's) have room again.
@@ -52,6 +54,9 @@ class Config:
 
     SHOW_DEV_OUTBOX = False
     DRAFT_LIFETIME_DAYS = 7
+    # The largest request we read: a story is at most 5,000 characters, so 1 MB is far more than any
+    # form needs, and a flood of bytes is answered with a kind page (413) before it is read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1_000_000))
 
 
 class DevelopmentConfig(Config):

@@ -54,6 +54,10 @@ def register(app: Flask) -> None:
     def bad_request(_error):
         return page("errors/400.html", 400)
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page("errors/413.html", 413)
+
     @app.errorhandler(403)
     def forbidden(_error):
         return page("errors/403.html", 403)

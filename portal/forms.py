@@ -5,7 +5,7 @@ The rules behind them (lengths, what an address or a phone number looks like) ar
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email

@@ -11,6 +11,7 @@ from functools import lru_cache
 import flask_babel
 from babel import support
 from flask import Flask, g
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -83,3 +84,21 @@ def install(app: Flask) -> None:
     """Put these in place of the template functions Flask-Babel installed (it already switched on
     Jinja's new-style gettext, which `{% trans %}` blocks follow too)."""
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
+
+
+class Sentence(LazyString):
+    """A sentence translated when it is read. Placed in a page (a flash, a field error, a warning),
+    what fills its placeholders is escaped: a person's name, a category text or a reference typed by
+    someone is shown as text, never as markup. (Flask-Babel's own lazy string is inserted whole.)"""
+
+    def __html__(self):
+        string, *_rest = self._args
+        translated = translations().ugettext(string)
+        if not self._kwargs:
+            return Markup(translated)  # nosec B704: our catalogue's own text
+        return Markup(translated) % self._kwargs  # nosec B704: Markup's % escapes each value
+
+
+def lazy_gettext(string: str, **variables) -> Sentence:
+    """`_l`: a sentence translated in the reader's language when it is shown (see Sentence)."""
+    return Sentence(flask_babel.gettext, string, **variables)

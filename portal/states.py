@@ -58,7 +58,8 @@ PromiseState.MOVABLE = frozenset({PromiseState.OPEN, PromiseState.MISSED})
 
 class OfferState(StrEnum):
     """What we offer to put it right: waiting_cosign -> offered -> accepted | declined; a waiting
-    offer is refused by the supervisor, or replaced by a newer offer of the owner."""
+    offer is refused by the supervisor, or replaced by a newer offer of the owner; an offer still
+    open when the complaint is withdrawn is ended (it can no longer be accepted)."""
 
     WAITING_COSIGN = "waiting_cosign"
     OFFERED = "offered"
@@ -66,9 +67,10 @@ class OfferState(StrEnum):
     DECLINED = "declined"
     REFUSED = "refused"
     REPLACED = "replaced"
+    ENDED = "ended"  # the complaint was withdrawn (or erased) before the customer answered
 
 
-# Waiting, declined, refused and replaced offers spend no budget.
+# Waiting, declined, refused, replaced and ended offers spend no budget.
 OfferState.SPENDING = frozenset({OfferState.OFFERED, OfferState.ACCEPTED})
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from babel.dates import get_day_names
 from flask import Flask
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import gettext, ngettext
+from .i18n import lazy_gettext as _l
 
 from .admin.forms import ROLE_CHOICES, UNIT_CHOICES
 from .extensions import db

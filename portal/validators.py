@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from wtforms.validators import ValidationError
 
-from .services.money import MAX_AMOUNT_CENTS, parse_amount_cents
+from .services.money import AMBIGUOUS, MAX_AMOUNT_CENTS, is_ambiguous, parse_amount_cents
 from .services.text import clean_line, clean_text, is_phone_number
 
 # The clean-up is the services' (every door cleans the same way); the forms use it as filters.
@@ -58,6 +58,8 @@ class Amount:
 
     def __call__(self, form, field):
         if field.data:
+            if is_ambiguous(field.data):
+                raise ValidationError(AMBIGUOUS % {"amount": field.data})
             cents = parse_amount_cents(field.data)
             if cents is None:
                 raise ValidationError(self.message)

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from portal import create_app
 from portal.config import ROOT
 from tests.conftest import soup, text_of
@@ -44,7 +46,7 @@ def test_the_development_outbox_does_not_exist_in_production(monkeypatch):
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
     app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "PUBLIC_BASE_URL": PUBLIC})
+                      "PUBLIC_BASE_URL": PUBLIC, "RATELIMIT_STORAGE_URI": "memory://"})
     assert "dev.outbox" not in app.view_functions
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
@@ -77,7 +79,7 @@ def test_production_sends_hsts_and_agent_pages_are_never_cached(monkeypatch, tmp
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
     app = create_app({"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
-                      "PUBLIC_BASE_URL": PUBLIC})
+                      "PUBLIC_BASE_URL": PUBLIC, "RATELIMIT_STORAGE_URI": "memory://"})
     with app.app_context():
         db.create_all()
         from portal.services.demo import load_demo
@@ -113,7 +115,8 @@ def test_production_reads_the_public_address_from_the_environment(monkeypatch):
     result = subprocess.run(
         [sys.executable, "-c", "from portal import create_app; "
          "print(create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}).config['PUBLIC_BASE_URL'])"],
-        cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ, GEHOORD_ENV="production"),
+        cwd=Path(__file__).resolve().parent.parent,
+        env=dict(os.environ, GEHOORD_ENV="production", RATELIMIT_STORAGE_URI="memory://"),
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == PUBLIC
@@ -136,7 +139,7 @@ def test_the_session_cookie_is_secure_in_production(monkeypatch, tmp_path):
     from portal.extensions import db
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a-real-secret-for-this-test")
-    app = create_app({"GEHOORD_ENV": "production", "PUBLIC_BASE_URL": PUBLIC,
+    app = create_app({"GEHOORD_ENV": "production", "PUBLIC_BASE_URL": PUBLIC, "RATELIMIT_STORAGE_URI": "memory://",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
     with app.app_context():
         db.create_all()
@@ -178,3 +181,18 @@ def test_the_demo_command_loads_once_and_prints_where_to_start(tmp_path):
         assert (db.session.scalar(select(func.count(User.id))),
                 db.session.scalar(select(func.count(Category.id)))) == counts, "nothing loaded twice"
         db.engine.dispose()
+
+
+def test_production_refuses_to_start_without_shared_rate_limits(monkeypatch):
+    """Finding 8: without Redis each worker would count the login limit on its own."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    settings = {"GEHOORD_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_BASE_URL": PUBLIC,
+                "SECRET_KEY": "a-real-secret-for-this-test-" + "x" * 10}
+    with pytest.raises(RuntimeError, match="REDIS_URL is not set"):
+        create_app(settings)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
+    assert create_app(settings).name == "portal", "with Redis it starts"
+    monkeypatch.delenv("REDIS_URL")
+    one_process = create_app({**settings, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert one_process.config["RATELIMIT_STORAGE_URI"] == "memory://", "said explicitly: one process on purpose"

@@ -1,5 +1,5 @@
 """Admin forms. The texts admins write are what customers read: the lint checks them in the view."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)

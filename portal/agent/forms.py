@@ -1,5 +1,5 @@
 """Forms for the people who work complaints. None of them asks the customer for proof."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Regexp, ValidationError

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from ..i18n import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 

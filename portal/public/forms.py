@@ -1,5 +1,5 @@
 """The customer's forms. Every message is a whole sentence a person reads, in their language."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError

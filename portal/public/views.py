@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import safe_next
@@ -14,6 +14,7 @@ from ..models import Category, Offer, Promise
 from ..services import complaints as service
 from ..services import categories as category_service
 from ..services import filing, improvements as improvement_service, mandate, privacy, work
+from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar
 from ..states import PromiseState
@@ -171,7 +172,10 @@ def send_answers(flow_name):
     form = SendForm()
     if not form.validate_on_submit():
         return check_answers(flow_name)
-    draft = filing.finished_draft(form.draft.data)
+    key = form.draft.data
+    draft = filing.finished_draft(key)
+    if draft is None and filing.was_filed(key):
+        return _sent_before(key, flow)
     if draft is None or _first_missing_step(flow, draft.data) is not None:
         return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
     try:
@@ -181,8 +185,26 @@ def send_answers(flow_name):
     except filing.InvalidAnswers as error:  # a draft from before a rule changed: ask that question again
         step = next((s for s in flow.steps if error.field in STEP_ANSWERS[s.slug]), flow.steps[0])
         return redirect(url_for("public.question", flow_name=flow.name, slug=step.slug))
+    if not filed.created:  # the same key at the same moment on another worker (a double click)
+        return _sent_before(key, flow)
     session.pop(_session_key(flow), None)
+    # Only this browser's session can come back to the confirmation (the back button, sending again).
+    session["filed"] = [key, filed.token]
     return redirect(url_for("public.status_confirmation", token=filed.token))
+
+
+def _sent_before(key: str, flow: Flow):
+    """These answers were sent already. The session that sent them goes back to its confirmation;
+    anyone else holding the key learns nothing and gets no link."""
+    if session.get("filed", [None])[0] == key:
+        return redirect(url_for("public.status_confirmation", token=session["filed"][1]))
+    if session.get(_session_key(flow)) == key:  # sent twice before the first answer arrived
+        token = filing.link_for_the_filer(key)
+        if token is not None:
+            session.pop(_session_key(flow), None)
+            session["filed"] = [key, token]
+            return redirect(url_for("public.status_confirmation", token=token))
+    return render_template("public/sent_before.html")
 
 
 @bp.get("/<flow_name>/check")
@@ -255,8 +277,8 @@ def answer_offer(token, offer_id):
                 mandate.accept(complaint, offer)
             else:
                 mandate.decline(complaint, offer, form.reason.data, get_calendar())
-        except mandate.MandateError:
-            pass  # answered before (a double click, another tab): the page shows the answer
+        except DomainError:
+            pass  # answered before (a double click, another tab), or withdrawn: the page shows how it stands
         return redirect(url_for("public.status", token=token) + "#offer")
     return _status_page(complaint, token, offer_form=form)
 
@@ -271,7 +293,7 @@ def answer_new_date(token, promise_id):
     if form.validate_on_submit():
         try:
             work.answer_new_date(promise, form.answer.data == "yes")
-        except work.WorkError:
+        except DomainError:
             pass  # answered before: the page shows the answer
         return redirect(url_for("public.status", token=token) + "#promises")
     return _status_page(complaint, token, date_form=form)
@@ -310,10 +332,14 @@ def status_contact(token):
     complaint = _complaint_or_404(token)
     form = ContactForm(obj=complaint if request.method == "GET" else None)
     if form.validate_on_submit():
-        service.update_contact(complaint, name=form.name.data, email=form.email.data,
-                               phone=form.phone.data, contact_by=form.contact_by.data,
-                               language=form.language.data)
-        return redirect(url_for("public.status", token=token, changed=1))
+        try:
+            service.update_contact(complaint, name=form.name.data, email=form.email.data,
+                                   phone=form.phone.data, contact_by=form.contact_by.data,
+                                   language=form.language.data)
+        except DomainError as error:  # withdrawn or closed in another tab
+            form.name.errors.append(error.message)
+        else:
+            return redirect(url_for("public.status", token=token, changed=1))
     return render_template("public/status_contact.html", complaint=complaint, token=token, form=form)
 
 
@@ -336,6 +362,17 @@ def status_withdraw(token):
         service.withdraw(complaint)
         return redirect(url_for("public.status", token=token))
     return render_template("public/status_withdraw.html", complaint=complaint, token=token, form=form)
+
+
+@bp.route("/s/<token>/links", methods=["GET", "POST"])
+def status_links(token):
+    """"I think someone else has my link": end every other link to this page."""
+    complaint = _complaint_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.end_other_links(complaint, token)
+        return redirect(url_for("public.status", token=token, links=1))
+    return render_template("public/status_links.html", complaint=complaint, token=token, form=form)
 
 
 @bp.route("/s/<token>/erase", methods=["GET", "POST"])

@@ -2,15 +2,16 @@
 manager. (Filing itself, with every rule for a new complaint, is `filing.py`.)"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Complaint, Event, Message, Promise, StatusLink, utcnow
-from ..states import PromiseState, Status
+from ..states import OfferState, PromiseState, Status
 from . import timelines
 from .calendar import BusinessCalendar
 from .errors import DomainError
@@ -40,15 +41,45 @@ def add_status_link(complaint: Complaint) -> str:
     return token
 
 
-def complaint_for_token(token: str) -> Complaint | None:
+# A status link works while the complaint is open, and this long after it ended (resolved, closed or
+# withdrawn): the 30 days in which a solved complaint can be opened again (work.REOPEN_DAYS), and two
+# months more in which the page still says how it ended and that it can no longer be opened again.
+LINK_DAYS_AFTER_END = 90
+
+
+def link_works_until(complaint: Complaint) -> datetime | None:
+    """Until when the complaint's status links open it; None while it is open (no end yet)."""
+    ends = [moment for moment in (complaint.resolved_at, complaint.closed_at, complaint.withdrawn_at) if moment]
+    if complaint.is_open or not ends:
+        return None
+    return max(ends) + timedelta(days=LINK_DAYS_AFTER_END)
+
+
+def complaint_for_token(token: str, now: datetime | None = None) -> Complaint | None:
+    """The complaint this secret link opens, or None: an unknown link, or one past its life."""
     if not token or len(token) > 100:
         return None
     # The complaint with its owner and category in one query. Its lists (promises, messages, ...)
     # load when the page reads them: for one complaint a lazy load costs less than `selectinload`.
-    return db.session.scalar(
+    complaint = db.session.scalar(
         select(Complaint).join(StatusLink, StatusLink.complaint_id == Complaint.id)
         .where(StatusLink.token_hash == hash_token(token))
         .options(joinedload(Complaint.owner), joinedload(Complaint.category)))
+    until = link_works_until(complaint) if complaint is not None else None
+    if until is not None and (now or utcnow()) > until:
+        return None
+    return complaint
+
+
+def end_other_links(complaint: Complaint, token: str) -> int:
+    """"Someone else may have my link": every link but the one in use stops working. Returns how many."""
+    keep = hash_token(token)
+    others = [link for link in complaint.status_links if link.token_hash != keep]
+    for link in others:
+        complaint.status_links.remove(link)
+    record_event(complaint, "other_links_ended", count=len(others))
+    db.session.flush()
+    return len(others)
 
 
 def status_url(token: str) -> str:
@@ -92,23 +123,35 @@ def add_customer_message(complaint: Complaint, body: str) -> Message:
 def update_contact(complaint: Complaint, *, name: str, email: str, phone: str | None,
                    contact_by: str, language: str) -> list[str]:
     """Change how we reach the customer; returns the names of what changed."""
+    require_open(complaint)
     new = dict(name=name, email=email, phone=phone or None, contact_by=contact_by, language=language)
     changed = [field for field, value in new.items() if getattr(complaint, field) != value]
+    old_email = complaint.email
     for field in changed:
         setattr(complaint, field, new[field])
     if changed:
         record_event(complaint, "contact_changed", fields=changed)
     db.session.flush()
+    if "email" in changed and normalise_email(old_email) != normalise_email(email):
+        # Whoever changed it had a link: the old address hears it, so a stolen link is noticed. No
+        # link in this mail: the old address may no longer be theirs.
+        queue_mail("address_changed", old_email, complaint.language,
+                   lambda: gettext("The email address for your complaint has changed (%(ref)s)",
+                                   ref=complaint.reference),
+                   complaint, old_email=old_email)
     return changed
 
 
 def end_open_promises(complaint: Complaint, now: datetime) -> None:
     """Withdrawn (by the customer, or by an erasure): nothing more to do. Open promises are shown as
-    ended, never as missed."""
+    ended, never as missed; an offer still open can no longer be accepted (or co-signed)."""
     complaint.status, complaint.withdrawn_at = Status.WITHDRAWN, now
     for promise in complaint.promises:
         if promise.state in PromiseState.STILL_TO_KEEP:
             promise.state = PromiseState.ENDED
+    for offer in complaint.offers:
+        if offer.state in (OfferState.OFFERED, OfferState.WAITING_COSIGN):
+            offer.state = OfferState.ENDED
 
 
 def withdraw(complaint: Complaint, now: datetime | None = None) -> None:

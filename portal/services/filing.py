@@ -21,8 +21,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select
+from flask_babel import gettext
+from ..i18n import lazy_gettext as _l
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -167,8 +168,10 @@ def validate_answers(data: Mapping, kind: str | None = None) -> Answers:
 @dataclass(frozen=True)
 class Filed:
     complaint_id: int
-    token: str
-    created: bool  # False when the same answers were sent before (a double click, a retry)
+    # The new complaint's status link; None when the same key was filed before (a double click, a
+    # retry): a link is made once, at the filing, and is never minted again for whoever sends the key.
+    token: str | None
+    created: bool
 
     @property
     def complaint(self) -> Complaint:
@@ -249,8 +252,27 @@ def _write_filed_mail(row: OutboxMail) -> dict:
 
 
 def _filed_before(complaint_id: int) -> Filed:
-    """The same answers sent again: the first filing, with a fresh link (only hashes are kept)."""
-    return Filed(complaint_id, add_status_link(db.session.get(Complaint, complaint_id)), created=False)
+    """The same answers sent again: the first filing, without a link (the first filing's is in its
+    confirmation and its mail; a key alone opens nothing)."""
+    return Filed(complaint_id, None, created=False)
+
+
+def was_filed(submission_key: str | None) -> bool:
+    """Whether a complaint was filed with this key (and not erased since: erasure forgets the key)."""
+    return is_draft_key(submission_key) and _filed_with(submission_key) is not None
+
+
+def link_for_the_filer(submission_key: str) -> str | None:
+    """A fresh status link for the browser that held this draft in its own (signed) session and
+    sent it twice before the first answer came back (a double click without JavaScript): it filed
+    the complaint, so it sees its confirmation. Anyone else holding the key gets nothing."""
+    complaint_id = _filed_with(submission_key) if is_draft_key(submission_key) else None
+    if complaint_id is None:
+        return None
+    complaint = db.session.get(Complaint, complaint_id)
+    token = add_status_link(complaint)
+    db.session.flush()
+    return token
 
 
 # Asked at every filing: Core statements built once (the ORM's work per query cost more than the query).
@@ -312,6 +334,7 @@ def finished_draft(key: str | None):
 
 
 _DRAFT = select(Draft.key, Draft.kind, Draft.data).where(Draft.key == bindparam("key"))
+_DELETE_DRAFT = delete(Draft).where(Draft.key == bindparam("key"))
 
 
 def start_draft(kind: str) -> Draft:
@@ -337,6 +360,11 @@ def purge_old_drafts(now: datetime, days: int) -> int:
 def file_draft(draft, *, calendar: BusinessCalendar | None = None, now: datetime | None = None,
                channel: str = Channel.WEB) -> Filed:
     """File the customer's finished draft (a Draft, or the row `finished_draft` reads); the draft's
-    key is the submission key, so the same draft sent twice files once."""
-    return file_complaint(validate_answers(draft.data, draft.kind), channel=channel, submission_key=draft.key,
-                          calendar=calendar, now=now)
+    key is the submission key, so the same draft sent twice files once. The draft goes in the same
+    transaction: the answers now live on the complaint only (and an erasure finds them all)."""
+    filed = file_complaint(validate_answers(draft.data, draft.kind), channel=channel, submission_key=draft.key,
+                           calendar=calendar, now=now)
+    if isinstance(draft, Draft) and draft in db.session:
+        db.session.expunge(draft)  # written below, not by the session's flush
+    db.session.connection().execute(_DELETE_DRAFT, {"key": draft.key})
+    return filed

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db

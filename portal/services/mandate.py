@@ -26,7 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -34,7 +35,7 @@ from ..models import Complaint, Offer, User, utcnow
 from ..states import OfferState, PromiseState, Status
 from . import timelines
 from .calendar import BusinessCalendar
-from .complaints import record_event, status_url_for_mail
+from .complaints import record_event, require_open, status_url_for_mail
 from .errors import DomainError
 from .money import MAX_AMOUNT_CENTS, TOO_LARGE
 from .outbox import queue_mail
@@ -270,6 +271,7 @@ def open_offer(complaint: Complaint) -> Offer | None:
 
 def accept(complaint: Complaint, offer: Offer, now: datetime | None = None) -> None:
     """The customer says yes: the complaint is resolved."""
+    require_open(complaint)
     now = now or utcnow()
     answered = db.session.execute(
         update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
@@ -287,6 +289,7 @@ def accept(complaint: Complaint, offer: Offer, now: datetime | None = None) -> N
 def decline(complaint: Complaint, offer: Offer, reason: str, calendar: BusinessCalendar,
             now: datetime | None = None) -> None:
     """The customer says no, with a reason: back to the same owner, with a new dated promise."""
+    require_open(complaint)
     now = now or utcnow()
     answered = db.session.execute(
         update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)

@@ -4,10 +4,21 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 MAX_AMOUNT_CENTS = 100_000_000  # one million euros: anything above is a typing mistake
 TOO_LARGE = _l("The amount must be 1,000,000 euros or less.")
+AMBIGUOUS = _l("We can read %(amount)s in two ways. Write it without a dot, like 1250, or with cents, like 1.250,00")
+_TWO_WAYS = re.compile(r"\d{1,3}\.\d{3}")
+
+
+def _plain(text: str | None) -> str:
+    return re.sub(r"[€\s]|EUR|eur", "", text or "")
+
+
+def is_ambiguous(text: str | None) -> bool:
+    """'100.001': a hundred thousand and one, or a hundred euros and a tenth of a cent?"""
+    return bool(_TWO_WAYS.fullmatch(_plain(text)))
 
 
 def euros_to_cents(euros: int) -> int:
@@ -21,9 +32,11 @@ def cents_to_euros(cents: int) -> int:
 
 
 def parse_amount_cents(text: str | None) -> int | None:
-    """'25', '25,50', '€ 1.250,00' or '25.50' as cents; None when it is not an amount."""
-    text = re.sub(r"[€\s]|EUR|eur", "", text or "")
-    if not text:
+    """'25', '25,50', '€ 1.250,00', '1.250.000' or '25.50' as cents; None when it is not an amount,
+    or when it can be read two ways: '100.001' (a hundred thousand and one, or a hundred euros and a
+    tenth of a cent?) is asked again, never guessed."""
+    text = _plain(text)
+    if not text or is_ambiguous(text):
         return None
     if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text):  # Dutch thousands: 1.250,00
         text = text.replace(".", "").replace(",", ".")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from datetime import date
 
 from flask import current_app, g, has_app_context
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 

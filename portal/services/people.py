@@ -1,7 +1,7 @@
 """The people who work complaints: creating and changing them (roles, mandates), and checking who they are."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 from charter.lint import Finding, lint
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import calendar as _calendar
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from ..i18n import lazy_gettext as _l
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from ..extensions import db
-from ..models import Complaint, OutboxMail, User, utcnow
+from ..models import Complaint, Draft, OutboxMail, User, utcnow
 from ..states import MailStatus, Status
 from .complaints import end_open_promises, record_event
 from .errors import DomainError
@@ -94,6 +94,9 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
         if set(data) - SAFE_EVENT_DATA:
             event.data = {key: value for key, value in data.items() if key in SAFE_EVENT_DATA}
     complaint.status_links.clear()  # the secret links open nothing any more
+    if complaint.submission_key:  # the draft the answers came from, and the key that would find it
+        db.session.execute(delete(Draft).where(Draft.key == complaint.submission_key))
+        complaint.submission_key = None
     # Mails about it: nothing personal stays, and a mail not sent yet is never sent.
     db.session.flush()
     db.session.execute(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from datetime import datetime, timedelta, time
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 from charter.lint import Finding, lint
 

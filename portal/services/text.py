@@ -15,6 +15,8 @@ def clean_text(value):
     """Strip what nobody means to type: control characters, \\r, and space around the text."""
     if value is None:
         return value
+    if not isinstance(value, str):  # a file sent where text belongs: refused, never stored as its repr
+        return ""
     return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -17,7 +18,7 @@ from ..models import Complaint, Message, Note, Promise, User, utcnow
 from ..states import HandledAs, PromiseState, Role, RootCause, Status
 from . import timelines
 from .calendar import BusinessCalendar
-from .complaints import record_event, status_url_for_mail
+from .complaints import record_event, require_open, status_url_for_mail
 from .errors import DomainError
 from .organisation import get_calendar
 from .outbox import queue_mail
@@ -207,6 +208,7 @@ def _move(promise: Promise, reason: str, now: datetime) -> None:
 
 def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) -> None:
     """The customer's answer to a second move: yes makes the new date the promise, no keeps the old."""
+    require_open(promise.complaint)
     if promise.state != PromiseState.PROPOSED:
         raise WorkError(_l("You already answered this."))
     now = now or utcnow()

@@ -1,5 +1,5 @@
 """What the customer reads for a code: plain (B1), kind, no hedge words (the charter lint checks it)."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 STATUS_HEADLINE = {
     ("complaint", "received"): _l("We have received your complaint"),
@@ -61,6 +61,7 @@ CUSTOMER_EVENT_TEXT = {
     "new_date_agreed": _l("You agreed to the new date"),
     "new_date_declined": _l("You kept the date we promised"),
     "reopened": _l("You opened it again"),
+    "other_links_ended": _l("You stopped the other links to this page"),
 }
 
 

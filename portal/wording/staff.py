@@ -1,5 +1,5 @@
 """What staff read for a code: staff pages speak to staff (the customer lint does not apply)."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 STAFF_EVENT_TEXT = {
     "filed": _l("Filed (%(channel)s)"),
@@ -27,6 +27,7 @@ STAFF_EVENT_TEXT = {
     "offer_accepted": _l("The customer accepted the offer"),
     "offer_declined": _l("The customer declined the offer: %(reason)s"),
     "reopened": _l("The customer opened it again: %(reason)s"),
+    "other_links_ended": _l("The customer stopped every other status link"),
     "erasure_requested": _l("The customer asked us to erase their personal data"),
     "erasure_confirmed": _l("An admin confirmed the erasure of the personal data"),
     "anonymised": _l("The personal data was erased; the numbers for reports stay"),
@@ -40,6 +41,7 @@ PROMISE_STATE = {
 OFFER_STATE = {
     "waiting_cosign": _l("Waits for a supervisor"), "offered": _l("Offered"), "accepted": _l("Accepted"),
     "declined": _l("Declined"), "refused": _l("Not signed"), "replaced": _l("Replaced by a newer offer"),
+    "ended": _l("Ended"),
 }
 
 

@@ -114,8 +114,10 @@ def test_purge_is_done_once(handled):
 
 
 def test_the_status_link_of_an_anonymised_complaint_opens_nothing(client, handled):
-    _, token = handled(25)
-    assert client.get(f"/s/{token}").status_code == 200
+    complaint, token = handled(25)
+    # Long past its life the link opens nothing anyway (complaints.link_works_until); the purge also
+    # removes it, so no later rule change can bring it back.
+    assert service.complaint_for_token(token, now=complaint.resolved_at) is not None
     privacy.purge_closed(NOW, 24)
     db.session.commit()
     response = client.get(f"/s/{token}")

@@ -18,7 +18,7 @@ ROUTES = {
           "anyone", "public.find_sent": "anyone",
     "public.status": "token", "public.status_confirmation": "token", "public.status_copy": "token",
     "public.status_contact": "token", "public.status_manager": "token", "public.status_withdraw": "token",
-    "public.status_erase": "token",
+    "public.status_erase": "token", "public.status_links": "token",
     "public.answer_offer": "token", "public.answer_new_date": "token", "public.reopen": "token",
     "agent.login": "anyone", "agent.logout": "anyone",
     "agent.queue_page": "agent", "agent.complaint_page": "agent", "agent.claim": "agent", "agent.reply": "agent",
@@ -111,6 +111,8 @@ EXPECTED = {
     ("public.find_sent", "GET", "/find/sent"): 200,
     ("public.status_withdraw", "GET", "/s/<token>/withdraw"): 200,
     ("public.status_erase", "GET", "/s/<token>/erase"): 200,
+    ("public.status_links", "GET", "/s/<token>/links"): 200,
+    ("public.status_links", "POST", "/s/<token>/links"): 302,
     ("public.status_erase", "POST", "/s/<token>/erase"): 302,
     ("public.status_withdraw", "POST", "/s/<token>/withdraw"): 302,
 }

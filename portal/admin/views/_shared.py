@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import flash
-from flask_babel import lazy_gettext as _l
+from ...i18n import lazy_gettext as _l
 
 from ...services.errors import DomainError
 from ...services.plain_language import finding_message, text_findings
