@@ -114,8 +114,15 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from .models import User
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        # "id:version": a session from before a logout, a new password or a deactivation has an
+        # older version and opens nothing.
+        person_id, _, version = user_id.partition(":")
+        if not (person_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(person_id))
+        if user is None or not user.active or (user.session_version or 0) != int(version):
+            return None
+        return user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
@@ -170,6 +177,32 @@ def register_request_hooks(app: Flask) -> None:
     status, and any request in which a service refused (a DomainError), even when the view then
     redirected, so half of a refused change is never kept (portal/services/errors.py)."""
     from .services.errors import domain_error_raised
+
+    @app.before_request
+    def end_an_idle_session():
+        """An agent's session ends after the idle time the admin set (default 8 hours)."""
+        import time
+
+        from flask import flash, redirect, request, session, url_for
+        from flask_login import current_user, logout_user
+
+        from .i18n import lazy_gettext as _l
+        from .services.organisation import organisation_snapshot
+        from .services.people import session_idle_too_long
+
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        if session_idle_too_long(session.get("seen"), now, organisation_snapshot().agent_idle_hours or 8):
+            logout_user()
+            language = session.get("language")
+            session.clear()
+            if language:
+                session["language"] = language
+            flash(_l("You were away for a while, so we logged you out. Log in again to go on."), "info")
+            return redirect(url_for("agent.login", next=request.full_path if request.method == "GET" else None))
+        session["seen"] = int(now)
+        return None
 
     @app.after_request
     def commit_or_roll_back(response):

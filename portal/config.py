@@ -50,7 +50,11 @@ class Config:
     QUESTION_LIMIT = os.environ.get("QUESTION_LIMIT", "120 per hour")
     MAX_OPEN_PER_EMAIL = int(os.environ.get("MAX_OPEN_PER_EMAIL", "10"))  # open complaints per address
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # load balancers in front (for the client IP)
-    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")  # failed attempts only
+    # Failed attempts only. Per account *and* address: an attacker elsewhere cannot lock the real
+    # person out; a ceiling per account (a guess spread over many addresses) and one per address.
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes")
 
     SHOW_DEV_OUTBOX = False
     DRAFT_LIFETIME_DAYS = 7

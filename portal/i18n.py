@@ -94,9 +94,10 @@ class Sentence(LazyString):
     def __html__(self):
         string, *_rest = self._args
         translated = translations().ugettext(string)
+        # Our catalogue's own text is markup; Markup's % escapes each value put into it.
         if not self._kwargs:
-            return Markup(translated)  # nosec B704: our catalogue's own text
-        return Markup(translated) % self._kwargs  # nosec B704: Markup's % escapes each value
+            return Markup(translated)  # nosec B704
+        return Markup(translated) % self._kwargs  # nosec B704
 
 
 def lazy_gettext(string: str, **variables) -> Sentence:

@@ -67,6 +67,8 @@ class Organisation(db.Model):
     # For every customer who complains, this many say nothing (used in reports).
     silent_ratio: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    # An agent's session ends after this many hours without a request (a screen left logged in).
+    agent_idle_hours: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -160,8 +162,14 @@ class User(UserMixin, db.Model):
     # Bumped by every grant this person makes: the update takes the row's write lock, so two grants
     # by one person never both spend the same budget (PostgreSQL and SQLite alike).
     offer_counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Part of every session's id: bumping it (logout, a new password, deactivation) ends every
+    # session of this person, also a cookie copied to another browser.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     ROLES = tuple(Role)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version or 0}"
 
     def can(self, role: str) -> bool:
         """Supervisors can do what agents can, admins what supervisors can."""

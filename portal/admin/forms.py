@@ -46,6 +46,9 @@ class OrganisationForm(FlaskForm):
     retention_months = IntegerField(_l("Keep closed complaints for this many months"),
                                     validators=[InputRequired(_l("Enter a number of months")),
                                                 NumberRange(1, 240, _l("Enter a number from 1 to 240"))])
+    agent_idle_hours = IntegerField(_l("Log staff out after this many hours without activity"),
+                                    validators=[InputRequired(_l("Enter a number of hours")),
+                                                NumberRange(1, 24, _l("Enter a number from 1 to 24"))])
     ombudsman_name = StringField(_l("Where customers can go if they disagree (name)"), filters=[clean_line])
     ombudsman_url = StringField(_l("Its website"), filters=[clean_line])
 

@@ -19,6 +19,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[Required(_l("Enter your password"))])
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Your password now"), validators=[Required(_l("Enter your password now"))])
+    new = PasswordField(_l("New password"), validators=[Required(_l("Enter a new password"))])
+    repeat = PasswordField(_l("New password again"), validators=[Required(_l("Enter the new password again"))])
+
+
 class ReplyForm(FlaskForm):
     # The text the lint warned about; sending that same text again means "send it anyway".
     checked = HiddenField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from ..i18n import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from ..services.text import normalise_email
 from ..states import Kind, OfferState
 from ..wording.staff import REPLY_TEMPLATES
 from . import bp
-from .forms import (ClassifyForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm, NoteForm,
+from .forms import (ClassifyForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm, NoteForm, PasswordForm,
                     OfferForm, RefuseForm, ReplyForm)
 
 
@@ -46,14 +47,20 @@ def _login_account() -> str:
     return "login-account:" + normalise_email(request.form.get("email"))
 
 
+def _login_pair() -> str:
+    return f"login-pair:{normalise_email(request.form.get('email'))}:{get_remote_address()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_login)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_login,
-               key_func=_login_account)  # per account too: guessing from many addresses still stops
+               key_func=_login_pair)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], methods=["POST"], deduct_when=_failed_login,
+               key_func=_login_account)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"], deduct_when=_failed_login)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = people.authenticate(form.email.data, form.password.data)
+        user = people.log_in(form.email.data, form.password.data)
         if user is not None:
             language = session.get("language")
             session.clear()  # a fresh session at login: nothing from before carries over
@@ -65,8 +72,26 @@ def login():
     return render_template("agent/login.html", form=form)
 
 
+@bp.route("/password", methods=["GET", "POST"])
+@role_required("agent")
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            people.change_password(current_user, form.current.data, form.new.data, form.repeat.data)
+        except DomainError as error:
+            getattr(form, error.field or "current").errors.append(error.message)
+        else:
+            login_user(current_user._get_current_object())  # this session goes on, with the new session version
+            flash(_l("Your password is changed. You are logged out everywhere else."), "success")
+            return redirect(url_for("agent.queue_page"))
+    return render_template("agent/password.html", form=form), 400 if form.errors else 200
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        people.log_out(current_user)  # a copied cookie stops working too
     logout_user()
     language = session.get("language")
     session.clear()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from ..i18n import lazy_gettext as _l
@@ -16,7 +17,7 @@ from ..services import categories as category_service
 from ..services import filing, improvements as improvement_service, mandate, privacy, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
-from ..services.organisation import get_calendar
+from ..services.organisation import get_calendar, organisation_snapshot
 from ..states import PromiseState
 from . import bp
 from .forms import (AboutForm, AnswerOfferForm, ConfirmForm, ContactForm, FindForm, ManagerForm, MessageForm,
@@ -119,6 +120,21 @@ def choose_language(code):
 @bp.route("/rights")
 def rights():
     return render_template("public/rights.html")
+
+
+@bp.route("/privacy")
+def privacy_statement():
+    """What we keep, why, how long (the admin's retention setting), who sees it, how to erase it."""
+    return render_template("public/privacy.html", retention_months=organisation_snapshot().retention_months)
+
+
+# The day this statement was last checked against the pages (update it with the text).
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 3)
+
+
+@bp.route("/accessibility")
+def accessibility_statement():
+    return render_template("public/accessibility.html", statement_date=ACCESSIBILITY_STATEMENT_DATE)
 
 
 @bp.route("/you-said-we-did")

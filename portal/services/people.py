@@ -10,6 +10,7 @@ from ..models import Complaint, User
 from ..states import Role, Status
 from .audit import audit, snapshot
 from .errors import DomainError, SettingError
+from .text import normalise_email
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 
@@ -72,6 +73,37 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_in(email: str, password: str) -> User | None:
+    """`authenticate`, with an audit event either way: who logged in, or which address failed."""
+    user = authenticate(email, password)
+    if user is None:
+        audit(None, "login_failed", normalise_email(email))
+    else:
+        audit(user, "login", user.email)
+    return user
+
+
+def log_out(person: User) -> None:
+    """Logged out here, and everywhere else: every session of this person ends."""
+    audit(person, "logout", person.email)
+    end_sessions(person)
+
+
+def change_password(person: User, current: str, new: str, repeat: str) -> None:
+    """A person sets a new password, knowing the old one; every other session of theirs ends (the
+    caller logs this one in again)."""
+    if not check_password_hash(person.password_hash, current or ""):
+        raise PersonError(_l("This is not your password now"), "current")
+    check_password(new)
+    if new != repeat:
+        raise PersonError(_l("The two new passwords are not the same"), "repeat")
+    if check_password_hash(person.password_hash, new):
+        raise PersonError(_l("Choose a password that differs from the one you have now"), "new")
+    person.password_hash = generate_password_hash(new)
+    audit(person, "password_changed", person.email)
+    end_sessions(person)
+
+
 def colleagues(exclude: User | None = None) -> list[User]:
     """Active people a complaint can be handed to."""
     query = select(User).where(User.active.is_(True)).order_by(User.name)
@@ -101,10 +133,23 @@ def update_person(admin: User, person: User, *, role: str, mandate_per_complaint
                                   "so somebody can still change the settings.", name=person.name),
                                "role" if role != Role.ADMIN else "active")
     before = snapshot(person, fields)
+    if person.active and not active:
+        end_sessions(person)  # switched off: logged out everywhere, now
     person.role, person.active = role, active
     person.mandate_per_complaint_cents, person.monthly_budget_cents = mandate_per_complaint_cents, monthly_budget_cents
     audit(admin, "person_changed", person.email, before=before, after=snapshot(person, fields))
     db.session.flush()
+
+
+def end_sessions(person: User) -> None:
+    """Every session of this person stops working, in every browser (see `User.get_id`)."""
+    person.session_version = (person.session_version or 0) + 1
+    db.session.flush()
+
+
+def session_idle_too_long(last_seen: float | None, now: float, idle_hours: int) -> bool:
+    """An agent's screen left without a request for longer than the admin allows: log in again."""
+    return last_seen is not None and now - last_seen > idle_hours * 3600
 
 
 def open_complaints_owned_by(person: User) -> int:

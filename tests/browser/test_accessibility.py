@@ -149,6 +149,8 @@ PAGES = {
     "find-sent": send_filled("/find", {"#reference": "{reference}", "#email": "fatima@example.com"},
                              errors=False),
     "rights": visit("/rights"),
+    "privacy": visit("/privacy"),
+    "accessibility": visit("/accessibility"),
     "compliment-message": visit("/compliment/message"),
     "compliment-message-errors": send_empty("/compliment/message"),
     "compliment-contact": visit("/compliment/contact"),

@@ -348,6 +348,8 @@ PAGES = {
     # What changed, by whom.
     "audit": ("admin", visit("/admin/audit")),
     "audit-before-and-after-open": ("admin", open_details("/admin/audit")),
+    "audit-filtered": ("admin", visit("/admin/audit?action=login&from=2026-01-01")),
+    "audit-bad-date": ("admin", visit("/admin/audit?from=31-12-2026")),
     # The public page.
     "public-you-said-we-did": ("anonymous", visit("/you-said-we-did")),
 }

@@ -379,6 +379,8 @@ PAGES = {
     # Logging in.
     "login": ("anonymous", visit("/agent/login")),
     "login-errors": ("anonymous", submit("/agent/login", status=200)),
+    "change-password": ("agent", visit("/agent/password")),
+    "change-password-errors": ("agent", submit("/agent/password", status=400)),
     "login-wrong-password": ("anonymous", submit(
         "/agent/login", fill={"#email": "agent@gehoord.example", "#password": "geraden"}, then="#password-error",
         status=200)),

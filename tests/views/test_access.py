@@ -14,13 +14,14 @@ ROLES = ["anonymous", "customer", "agent", "supervisor", "admin"]
 ROUTES = {
     "static": "anyone", "dev.outbox": "anyone", "dev.outbox_mail": "anyone",
     "public.start": "anyone", "public.rights": "anyone", "public.choose_language": "anyone",
+    "public.privacy_statement": "anyone", "public.accessibility_statement": "anyone",
     "public.question": "anyone", "public.check_answers": "anyone", "public.send_answers": "anyone", "public.find":
           "anyone", "public.find_sent": "anyone",
     "public.status": "token", "public.status_confirmation": "token", "public.status_copy": "token",
     "public.status_contact": "token", "public.status_manager": "token", "public.status_withdraw": "token",
     "public.status_erase": "token", "public.status_links": "token",
     "public.answer_offer": "token", "public.answer_new_date": "token", "public.reopen": "token",
-    "agent.login": "anyone", "agent.logout": "anyone",
+    "agent.login": "anyone", "agent.logout": "anyone", "agent.change_password": "agent",
     "agent.queue_page": "agent", "agent.complaint_page": "agent", "agent.claim": "agent", "agent.reply": "agent",
     "agent.note": "agent", "agent.hand_over": "agent", "agent.classify": "agent", "agent.move_promise": "agent",
     "agent.mandate_page": "agent", "agent.new_complaint": "agent",
@@ -41,6 +42,8 @@ NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in ROLES}
 # path belongs to nothing. Exact, so a permitted page that breaks (a 500, a wrong redirect) is caught.
 # The routes are visited in this order: the agents' first, the customer's last, withdrawing at the end.
 EXPECTED = {
+    ("agent.change_password", "GET", "/agent/password"): 200,
+    ("agent.change_password", "POST", "/agent/password"): 400,
     ("agent.queue_page", "GET", "/agent/"): 200,
     ("agent.complaint_page", "GET", "/agent/complaints/<reference>"): 200,
     ("agent.claim", "POST", "/agent/complaints/<reference>/claim"): 302,
@@ -90,6 +93,8 @@ EXPECTED = {
     ("public.start", "GET", "/"): 200,
     ("public.choose_language", "GET", "/language/<code>"): 302,
     ("public.rights", "GET", "/rights"): 200,
+    ("public.privacy_statement", "GET", "/privacy"): 200,
+    ("public.accessibility_statement", "GET", "/accessibility"): 200,
     ("public.improvements", "GET", "/you-said-we-did"): 200,
     ("public.question", "GET", "/<flow_name>/<slug>"): 200,
     ("public.question", "POST", "/<flow_name>/<slug>"): 200,

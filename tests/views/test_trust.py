@@ -1,4 +1,5 @@
 """Issue "Trust": what an attack on the portal found, each with the request that showed it."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,12 +8,12 @@ from sqlalchemy import select, text
 from portal.extensions import db
 from portal.models import Category, Complaint, Draft, Offer, OutboxMail, StatusLink, utcnow
 from portal.services import complaints as service
-from portal.services import mandate, privacy, work
+from portal.services import mandate, people, privacy, work
 from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
 from tests.conftest import EN, soup, text_of
 from tests.fixtures.complaints import walk_complaint_flow
-from tests.fixtures.people import person
+from tests.fixtures.people import AuthActions, person
 
 # --- 1 and 2: never sent on to another site, never a 500 -------------------------------------------
 
@@ -242,3 +243,135 @@ def test_a_changed_address_is_told_at_the_old_address(client, create_complaint):
     assert mail.recipient == "old@example.com"
     assert "was changed from this address to another one" in mail.body_text
     assert token not in mail.body_text and "/s/" not in mail.body_text, "no link to the old address"
+
+
+# --- 4: the login limit counts the account as the login reads it, and locks nobody out -----------
+
+@pytest.fixture
+def limits_on(app_config):
+    app_config.update(RATELIMIT_ENABLED=True, LOGIN_LIMIT="5 per 15 minutes",
+                      LOGIN_ACCOUNT_LIMIT="8 per hour", LOGIN_ADDRESS_LIMIT="50 per 15 minutes")
+    return app_config
+
+
+def _login(client, email, password, address):
+    return client.post("/agent/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_an_invisible_character_in_the_address_counts_for_the_same_account(limits_on, app, client):
+    for _ in range(5):
+        assert _login(client, "agent@gehoord.exa\u200bmple", "wrong", "10.0.0.1").status_code == 200
+    assert _login(client, "agent@gehoord.example", "demo-agent", "10.0.0.1").status_code == 429
+
+
+def test_someone_guessing_elsewhere_does_not_lock_the_real_person_out(limits_on, app, client):
+    for _ in range(5):
+        assert _login(client, "agent@gehoord.example", "wrong", "10.0.0.66").status_code == 200
+    assert _login(client, "agent@gehoord.example", "wrong", "10.0.0.66").status_code == 429
+    assert _login(app.test_client(), "agent@gehoord.example", "demo-agent", "10.0.0.2").status_code == 302
+
+
+def test_a_guess_spread_over_many_addresses_still_stops_at_the_ceiling(limits_on, app, client):
+    for n in range(8):
+        assert _login(client, "agent@gehoord.example", "wrong", f"10.0.1.{n}").status_code == 200
+    assert _login(client, "agent@gehoord.example", "wrong", "10.0.1.99").status_code == 429
+
+
+# --- 7: logging out, a switched-off account and an idle screen end the session ---------------------
+
+def _copied_cookie(client):
+    return client.get_cookie("session").value
+
+
+def test_a_copied_cookie_stops_working_after_logout(app, client, auth):
+    auth.login()
+    copied = _copied_cookie(client)
+    assert client.get("/agent/").status_code == 200
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/agent/")
+    assert response.status_code == 302 and "/agent/login" in response.headers["Location"]
+
+
+def test_switching_a_person_off_ends_their_session_at_once(app, client, passwords, create_user):
+    colleague = create_user(name="Leaving Colleague", role="agent")
+    other = app.test_client()
+    AuthActions(other, passwords).login(colleague)
+    assert other.get("/agent/").status_code == 200
+    people.update_person(person("admin"), db.session.get(type(colleague), colleague.id), role="agent",
+                         mandate_per_complaint_cents=0, monthly_budget_cents=0, active=False)
+    db.session.commit()
+    assert other.get("/agent/").status_code == 302
+
+
+def test_an_idle_session_ends_after_the_hours_the_admin_set(client, auth):
+    auth.login()
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 9 * 3600
+    response = client.get("/agent/", headers=EN)
+    assert response.status_code == 302 and "/agent/login" in response.headers["Location"]
+    page = soup(client.get(response.headers["Location"], headers=EN))
+    assert "You were away for a while, so we logged you out" in text_of(page)
+    assert client.get("/agent/").status_code == 302, "logged out, not only sent to the login page"
+
+
+def test_an_agent_at_work_stays_logged_in(client, auth):
+    auth.login()
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 7 * 3600
+    assert client.get("/agent/").status_code == 200
+
+
+# --- staff accounts: a password of one's own, and every login in the audit ------------------------
+
+def test_changing_your_password_ends_your_other_sessions_and_keeps_this_one(app, client, auth):
+    auth.login()
+    elsewhere = app.test_client()
+    AuthActions(elsewhere, {}).login("agent", password="demo-agent")
+    wrong = client.post("/agent/password", headers=EN,
+                        data={"current": "not-it", "new": "a-brand-new-password", "repeat": "a-brand-new-password"})
+    assert wrong.status_code == 400 and "This is not your password now" in text_of(soup(wrong))
+    different = client.post("/agent/password", headers=EN,
+                            data={"current": "demo-agent", "new": "a-brand-new-password", "repeat": "another-one-12"})
+    assert "The two new passwords are not the same" in text_of(soup(different))
+    done = client.post("/agent/password", headers=EN,
+                       data={"current": "demo-agent", "new": "a-brand-new-password", "repeat": "a-brand-new-password"})
+    assert done.status_code == 302
+    assert client.get("/agent/").status_code == 200, "this session goes on"
+    assert elsewhere.get("/agent/").status_code == 302, "the other one ended"
+    auth.logout()
+    assert auth.login(password="demo-agent").status_code == 200
+    assert auth.login(password="a-brand-new-password").status_code == 302
+
+
+def test_logins_failed_logins_and_logouts_are_in_the_audit_with_filters(client, auth):
+    auth.login(password="wrong-one")
+    auth.login()
+    auth.logout()
+    auth.login("admin")
+    page = soup(client.get("/admin/audit?action=login_failed", headers=EN))
+    rows = [row.get_text(" ", strip=True) for row in page.select("tbody tr")]
+    assert len(rows) == 1 and "agent@gehoord.example" in rows[0]
+    agent = person("agent")
+    mine = text_of(soup(client.get(f"/admin/audit?person={agent.id}", headers=EN)))
+    assert "login: agent@gehoord.example" in mine and "logout: agent@gehoord.example" in mine
+    today = utcnow().date()
+    later = text_of(soup(client.get(f"/admin/audit?from={today + timedelta(days=2)}", headers=EN)))
+    assert "Nothing matches" in later
+    bad = client.get("/admin/audit?from=31-12-2026", headers=EN)
+    assert "Enter a date like 2026-12-31" in text_of(soup(bad))
+
+
+def test_the_audit_pages_past_200_rows(client, auth):
+    from portal.services.audit import audit
+    for number in range(205):
+        audit(None, "login_failed", f"guess-{number}@example.com")
+    db.session.commit()
+    auth.login("admin")
+    first = soup(client.get("/admin/audit?action=login_failed", headers=EN))
+    assert len(first.select("tbody tr")) == 200
+    older = first.find("a", string=lambda s: s and "Older events" in s)
+    second = soup(client.get(older["href"], headers=EN))
+    assert len(second.select("tbody tr")) == 5 and "guess-0@example.com" in text_of(second)
