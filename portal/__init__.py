@@ -62,7 +62,8 @@ def create_app(config: dict | str | None = None) -> Flask:
 
 
 def select_locale() -> str:
-    """An explicit choice (the language switch), the browser's languages, the organisation's default, Dutch."""
+    """An explicit choice (the language switch), the language the customer chose for the complaint whose
+    page this is, the browser's languages, the organisation's default, Dutch."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
@@ -73,6 +74,8 @@ def select_locale() -> str:
     chosen = session.get("language")
     if chosen in languages:
         return chosen
+    if g.get("page_language") in languages:  # a status link opened in another person's browser
+        return g.page_language
     return (request.accept_languages.best_match(languages) or _organisation_language(languages)
             or current_app.config["BABEL_DEFAULT_LOCALE"])
 

@@ -49,16 +49,24 @@ def send_mail_command(loop, interval):
 
 @portal_cli.command("tick")
 def tick_command():
-    """Mark promises whose moment has passed as missed, tell the customer, and tidy old drafts."""
+    """What time brings: a reminder halfway through a wait for the customer, closing when the wait
+    ends unanswered or on the date announced after "resolved", promises whose moment passed marked
+    missed (with a mail to the customer), and old drafts tidied away."""
     from .models import utcnow
+    from .services import lifecycle
     from .services.complaints import mark_missed_promises
     from .services.filing import purge_old_drafts
 
     now = utcnow()
+    reminded = lifecycle.remind_waiting(now)
+    unanswered = lifecycle.close_unanswered(now)
+    in_time = lifecycle.close_resolved(now)
     missed = mark_missed_promises(now)
     purged = purge_old_drafts(now, current_app.config["DRAFT_LIFETIME_DAYS"])
     db.session.commit()
-    click.echo(f"{missed} promise(s) marked missed; {purged} old draft(s) removed")
+    click.echo(f"{missed} promise(s) marked missed; {reminded} reminder(s) to answer us; "
+               f"{unanswered} closed without an answer; {in_time} closed after being solved; "
+               f"{purged} old draft(s) removed")
 
 
 @portal_cli.command("create-user")

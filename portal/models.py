@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
 from .states import (Channel, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role, RootCause,
-                     StateColumn, Status, Wish)
+                     StateColumn, Status, WaitingFor, Wish)
 
 
 def utcnow() -> datetime:
@@ -69,6 +69,13 @@ class Organisation(db.Model):
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     # An agent's session ends after this many hours without a request (a screen left logged in).
     agent_idle_hours: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    # How long we wait for a customer's answer (an offer, a question, a new date) before we close it
+    # with the reason (one reminder halfway), and how long after "resolved" it closes by itself.
+    wait_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    close_after_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # Working days to carry out an accepted remedy, per remedy ("refund" -> 5); a missing remedy takes
+    # the default of services.lifecycle.CARRY_OUT_DAYS, and 0 means: nothing left to do after yes.
+    carry_out_days: Mapped[dict | None] = mapped_column(JSON)
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -213,6 +220,14 @@ class Complaint(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
     attention_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # flagged for the owner
+    # Waiting on the customer (services/lifecycle.py): since when, for what, when one reminder goes
+    # out (cleared once sent) and when it closes unanswered. Our open promises are paused meanwhile.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    waiting_for: Mapped[WaitingFor | None] = mapped_column(StateColumn(WaitingFor))
+    wait_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    wait_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Resolved: the moment it closes by itself unless the customer writes (told to them in advance).
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The due moment of the earliest open promise: what the queue sorts on, so a page of the queue
     # reads an index instead of every promise. Kept by `keep_next_due_at` below, never set by hand.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -289,6 +304,9 @@ class Promise(Localized, db.Model):
     move_reason: Mapped[str | None] = mapped_column(Text)  # in the customer's language
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("promises.id"))
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a second move needs it
+    # The due moment before the last wait for the customer's answer moved it on (shown as "moved
+    # from ... because we waited for your answer"); None when no wait moved it.
+    due_before_wait: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     complaint: Mapped[Complaint] = relationship(back_populates="promises")
     replaces: Mapped[Promise | None] = relationship(remote_side="Promise.id")
@@ -397,9 +415,14 @@ class Offer(db.Model):
     cosigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    # Carried out by the owner after the customer's yes; a refund names the payment reference.
+    carried_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    carried_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    carried_out_note: Mapped[str | None] = mapped_column(String(200))
 
     complaint: Mapped[Complaint] = relationship(back_populates="offers")
     made_by: Mapped[User] = relationship(foreign_keys=[made_by_id])
+    carried_out_by: Mapped[User | None] = relationship(foreign_keys=[carried_out_by_id])
     cosigned_by: Mapped[User | None] = relationship(foreign_keys=[cosigned_by_id])
 
 
@@ -464,12 +487,26 @@ def keep_next_due_at(session, _flush_context, _instances) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Promise) and obj.complaint is not None:
             changed.add(obj.complaint)
-        elif isinstance(obj, Complaint) and obj in session.new:
+        elif isinstance(obj, Complaint) and (obj in session.new or _wait_changed(obj)):
             changed.add(obj)
     for complaint in changed - set(session.deleted):
-        earliest = earliest_open_due(p for p in complaint.promises if p not in session.deleted)
+        earliest = next_due_of(complaint, [p for p in complaint.promises if p not in session.deleted])
         if complaint.next_due_at != earliest:
             complaint.next_due_at = earliest
+
+
+def _wait_changed(complaint: Complaint) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(complaint).attrs.waiting_since.history.has_changes()
+
+
+def next_due_of(complaint: Complaint, promises) -> datetime | None:
+    """While we wait for the customer's answer our promises are paused: the queue then sorts on the
+    moment that wait ends (when it closes unanswered), not on a promise that cannot be missed."""
+    if complaint.waiting_since is not None:
+        return complaint.wait_ends_at
+    return earliest_open_due(promises)
 
 
 def earliest_open_due(promises) -> datetime | None:

@@ -21,18 +21,20 @@ class Kind(StrEnum):
 
 
 class Status(StrEnum):
-    """Where a complaint stands: received -> in progress -> proposal made -> resolved -> closed
-    (or withdrawn by the customer at any open moment)."""
+    """Where a complaint stands: received -> in progress -> proposal made -> agreed (the customer
+    accepted; we carry it out) -> resolved (done; closing is announced) -> closed (or withdrawn by the
+    customer at any open moment). A resolved complaint can be opened again for a while."""
 
     RECEIVED = "received"
     IN_PROGRESS = "in_progress"
     PROPOSAL_MADE = "proposal_made"
+    AGREED = "agreed"
     RESOLVED = "resolved"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
 
-Status.OPEN = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.PROPOSAL_MADE})
+Status.OPEN = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.PROPOSAL_MADE, Status.AGREED})
 Status.ENDED = frozenset({Status.RESOLVED, Status.CLOSED, Status.WITHDRAWN})
 # A customer may still act on it (a message, a new date, an answer to an offer): open, never ended.
 Status.CUSTOMER_CAN_ACT = Status.OPEN
@@ -41,7 +43,9 @@ Status.CUSTOMER_CAN_ACT = Status.OPEN
 class PromiseState(StrEnum):
     """A dated promise: open until it is kept or missed; a new date makes a new promise and the old
     one says "moved" (or stays "missed"). A second new date is "proposed" until the customer says yes
-    (then "open") or no ("declined"). When the complaint is withdrawn, open promises are "ended"."""
+    (then "open") or no ("declined"). When the complaint ends (resolved, closed or withdrawn), what is
+    still open is "ended". While we wait for the customer's answer, open promises are paused: they are
+    not missed, and get the waited working time added when the customer answers."""
 
     OPEN = "open"
     KEPT = "kept"
@@ -59,19 +63,29 @@ PromiseState.MOVABLE = frozenset({PromiseState.OPEN, PromiseState.MISSED})
 class OfferState(StrEnum):
     """What we offer to put it right: waiting_cosign -> offered -> accepted | declined; a waiting
     offer is refused by the supervisor, or replaced by a newer offer of the owner; an offer still
-    open when the complaint is withdrawn is ended (it can no longer be accepted)."""
+    open when the complaint is withdrawn or closed is ended (it can no longer be accepted). An
+    accepted offer is carried out by the owner (a refund: with the payment reference)."""
 
     WAITING_COSIGN = "waiting_cosign"
     OFFERED = "offered"
     ACCEPTED = "accepted"
+    CARRIED_OUT = "carried_out"
     DECLINED = "declined"
     REFUSED = "refused"
     REPLACED = "replaced"
-    ENDED = "ended"  # the complaint was withdrawn (or erased) before the customer answered
+    ENDED = "ended"  # the complaint was withdrawn, closed or erased before the customer answered
 
 
 # Waiting, declined, refused, replaced and ended offers spend no budget.
-OfferState.SPENDING = frozenset({OfferState.OFFERED, OfferState.ACCEPTED})
+OfferState.SPENDING = frozenset({OfferState.OFFERED, OfferState.ACCEPTED, OfferState.CARRIED_OUT})
+
+
+class WaitingFor(StrEnum):
+    """What we wait for the customer to answer (our promises are paused meanwhile)."""
+
+    OFFER = "offer"  # our proposal
+    NEW_DATE = "new_date"  # a second new date we asked them about
+    QUESTION = "question"  # a question the owner asked in a message
 
 
 class Wish(StrEnum):
@@ -133,7 +147,8 @@ class MailStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-ENUMS = (Kind, Status, PromiseState, OfferState, Wish, HandledAs, RootCause, Role, Channel, ContactBy, MailStatus)
+ENUMS = (Kind, Status, PromiseState, OfferState, WaitingFor, Wish, HandledAs, RootCause, Role, Channel, ContactBy,
+         MailStatus)
 
 
 class StateColumn(TypeDecorator):

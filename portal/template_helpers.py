@@ -18,7 +18,8 @@ from .models import User
 from .services.calendar import opening_groups
 from .services.organisation import organisation_snapshot
 from .states import Status
-from .wording.customer import (CLOSED_WITH_REASON, CUSTOMER_EVENT_TEXT, KEEP_LINK, KIND_NAME, STATUS_EXPLANATION,
+from .wording.customer import (CLOSED_AFTER_ANSWER, CLOSED_AFTER_SOLVED, CLOSED_WITH_REASON, CUSTOMER_EVENT_TEXT,
+                               KEEP_LINK, KIND_NAME, STATUS_EXPLANATION,
                                STATUS_HEADLINE, kind_group)
 from .wording.staff import OFFER_STATE, PROMISE_STATE, STAFF_EVENT_TEXT, STATUS_WORDS
 
@@ -52,8 +53,14 @@ def answer_label(field: str, value) -> str:
 @helper
 def status_words(complaint) -> tuple[str, str]:
     """The headline and the sentence that say where a complaint stands."""
-    explanation = (CLOSED_WITH_REASON if complaint.status == Status.CLOSED and complaint.close_reason
-                   else STATUS_EXPLANATION[complaint.status])
+    explanation = STATUS_EXPLANATION[complaint.status]
+    if complaint.status == Status.CLOSED:
+        if complaint.close_reason:
+            explanation = CLOSED_WITH_REASON
+        elif complaint.resolved_at:
+            explanation = CLOSED_AFTER_SOLVED
+        elif complaint.kind != "complaint":
+            explanation = CLOSED_AFTER_ANSWER
     return str(STATUS_HEADLINE[(kind_group(complaint.kind), complaint.status)]), str(explanation)
 
 
@@ -76,6 +83,13 @@ def event_words(event) -> str:
 
 
 @helper
+def customer_timeline(complaint):
+    from .services.timelines import customer_timeline as entries
+
+    return entries(complaint)
+
+
+@helper
 def kind_name(kind) -> str:
     return str(KIND_NAME.get(kind, kind))
 
@@ -88,7 +102,12 @@ class _Blank(dict):
 @helper
 def agent_event_words(event) -> str:
     # A hand-over can be a take-over or a reassignment: same event for the customer, its own words here.
-    text = STAFF_EVENT_TEXT.get((event.data or {}).get("variant") or event.kind)
+    data = event.data or {}
+    key = data.get("variant") or event.kind
+    # "The customer asked for a manager: " with nothing after it: the words without the detail.
+    if f"{key}/" in STAFF_EVENT_TEXT and not data.get({"manager_asked": "reason"}.get(key, "note")):
+        key = f"{key}/"
+    text = STAFF_EVENT_TEXT.get(key)
     return str(text) % _Blank(event.data or {}) if text else event.kind
 
 

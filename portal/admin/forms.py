@@ -28,6 +28,10 @@ class TimelineForm(FlaskForm):
     steps = FieldList(FormField(StepForm), min_entries=0)
 
 
+CARRY_OUT_CHECKS = [InputRequired(_l("Enter a number of working days")),
+                    NumberRange(0, 30, _l("Enter a number from 0 to 30"))]
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name of the organisation"), filters=[clean_line],
                        validators=[Required(_l("Enter the name"))])
@@ -51,6 +55,20 @@ class OrganisationForm(FlaskForm):
                                                 NumberRange(1, 24, _l("Enter a number from 1 to 24"))])
     ombudsman_name = StringField(_l("Where customers can go if they disagree (name)"), filters=[clean_line])
     ombudsman_url = StringField(_l("Its website"), filters=[clean_line])
+    wait_days = IntegerField(_l("Wait this many working days for a customer's answer, then close it"),
+                             validators=[InputRequired(_l("Enter a number of working days")),
+                                         NumberRange(2, 60, _l("Enter a number from 2 to 60"))])
+    close_after_days = IntegerField(_l("Close a solved complaint after this many working days without news"),
+                                    validators=[InputRequired(_l("Enter a number of working days")),
+                                                NumberRange(1, 60, _l("Enter a number from 1 to 60"))])
+    # Working days to carry out each remedy after the customer's yes (services/lifecycle.py).
+    carry_fix = IntegerField(_l("Fix it or do it again"), validators=CARRY_OUT_CHECKS)
+    carry_refund = IntegerField(_l("Money back (refund)"), validators=CARRY_OUT_CHECKS)
+    carry_credit = IntegerField(_l("Credit on the account"), validators=CARRY_OUT_CHECKS)
+    carry_voucher = IntegerField(_l("A voucher"), validators=CARRY_OUT_CHECKS)
+    carry_gift = IntegerField(_l("A goodwill gift"), validators=CARRY_OUT_CHECKS)
+
+    CARRY_OUT = ("fix", "refund", "credit", "voucher", "gift")
 
 
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]

@@ -25,6 +25,12 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(_l("New password again"), validators=[Required(_l("Enter the new password again"))])
 
 
+# What the reply means for the complaint's life (services/work.reply).
+REPLY_THEN = [("continue", _l("I keep working on it")),
+              ("question", _l("I ask the customer a question: wait for their answer (our dates pause)")),
+              ("solved", _l("This answer is all the customer asked for: it is solved"))]
+
+
 class ReplyForm(FlaskForm):
     # The text the lint warned about; sending that same text again means "send it anyway".
     checked = HiddenField()
@@ -32,6 +38,26 @@ class ReplyForm(FlaskForm):
         _l("Your message to the customer"), filters=[clean_text],
         validators=[Required(_l("Write your message")),
                     LengthBetween(0, TEXT_MAX, "", _l("Your message must be 5,000 characters or less"))])
+    then = RadioField(_l("After this message"), choices=choices(REPLY_THEN), default="continue",
+                      validators=[Required(_l("Choose what happens after this message"))])
+
+
+class CarryOutForm(FlaskForm):
+    note = StringField(_l("Payment reference (the customer reads it; needed for money back)"), filters=[clean_line],
+                       validators=[LengthBetween(0, 200, "", _l("The payment reference must be 200 characters "
+                                                                 "or less"))])
+
+
+CUSTOMER_AGREED = [("yes", _l("Yes, the customer agreed")), ("no", _l("No"))]
+
+
+class CloseForm(FlaskForm):
+    customer_agreed = RadioField(_l("Did the customer agree to close it?"), choices=choices(CUSTOMER_AGREED),
+                                 validators=[Required(_l("Choose yes or no"))])
+    reason = TextAreaField(
+        _l("The reason (the customer reads this)"), filters=[clean_text],
+        validators=[Required(_l("Write the reason the customer reads")),
+                    LengthBetween(0, 2000, "", _l("The reason must be 2,000 characters or less"))])
 
 
 class NoteForm(FlaskForm):

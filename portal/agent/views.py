@@ -17,7 +17,7 @@ from ..forms import choices
 from ..models import Complaint, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import filing, mandate, people, work
+from ..services import filing, lifecycle, mandate, people, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
@@ -27,8 +27,8 @@ from ..services.text import normalise_email
 from ..states import Kind, OfferState
 from ..wording.staff import REPLY_TEMPLATES
 from . import bp
-from .forms import (ClassifyForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm, NoteForm, PasswordForm,
-                    OfferForm, RefuseForm, ReplyForm)
+from .forms import (CarryOutForm, ClassifyForm, CloseForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm,
+                    NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm)
 
 
 def _complaint_or_404(reference: str) -> Complaint:
@@ -125,7 +125,8 @@ def _detail_forms(complaint: Complaint):
              if u.id != current_user.id or current_user.can("supervisor")]
     hand_over.to.choices = choices([("", "")] + names)
     return dict(reply_form=ReplyForm(prefix="reply"), note_form=NoteForm(prefix="note"),
-                hand_over_form=hand_over, classify_form=ClassifyForm(prefix="classify"))
+                hand_over_form=hand_over, classify_form=ClassifyForm(prefix="classify"),
+                carry_out_form=CarryOutForm(prefix="done"), close_form=CloseForm(prefix="close"))
 
 
 def _render_detail(complaint: Complaint, status=200, **forms):
@@ -136,10 +137,13 @@ def _render_detail(complaint: Complaint, status=200, **forms):
         classify.handled_as.data, classify.root_cause.data = complaint.handled_as, complaint.root_cause
         classify.chance_to_improve.data = "yes" if complaint.chance_to_improve else "no"
         classify.improvement_note.data = complaint.improvement_note
-    context["page_errors"] = any(context[name].errors for name in
-                                 ("reply_form", "note_form", "hand_over_form", "classify_form"))
+    context["page_errors"] = any(context[name].errors for name in DETAIL_FORMS)
     return render_template("agent/complaint.html", complaint=complaint, now=utcnow(), can_move=work.can_move,
-                           calendar=get_calendar(), reply_templates=REPLY_TEMPLATES, **context), status
+                           calendar=get_calendar(), reply_templates=REPLY_TEMPLATES,
+                           accepted_offer=lifecycle.accepted_offer(complaint), **context), status
+
+
+DETAIL_FORMS = ("reply_form", "note_form", "hand_over_form", "classify_form", "carry_out_form", "close_form")
 
 
 @bp.route("/complaints/<reference>")
@@ -177,9 +181,10 @@ def reply(reference):
             form.checked.data = form.body.data
             return _render_detail(complaint, 200, reply_form=form, reply_findings=findings)
         try:
-            work.reply(complaint, current_user, form.body.data)
+            work.reply(complaint, current_user, form.body.data, asks_question=form.then.data == "question",
+                       resolves=form.then.data == "solved")
         except work.WorkError as error:
-            form.body.errors.append(error.message)
+            (form.then if error.field == "resolves" else form.body).errors.append(error.message)
         else:
             flash(_l("Your message is on the customer's page and is mailed."), "success")
             return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
@@ -230,6 +235,41 @@ def classify(reference):
     return _render_detail(complaint, 400, classify_form=form)
 
 
+@bp.route("/complaints/<reference>/offers/<int:offer_id>/done", methods=["POST"])
+@role_required("agent")
+def carried_out(reference, offer_id):
+    complaint = _complaint_or_404(reference)
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.complaint_id != complaint.id:
+        abort(404)
+    form = CarryOutForm(prefix="done")
+    if form.validate_on_submit():
+        try:
+            lifecycle.mark_carried_out(complaint, offer, current_user, form.note.data)
+        except DomainError as error:
+            form.note.errors.append(error.message)
+        else:
+            flash(_l("Marked as done. The customer reads it, with the day it closes."), "success")
+            return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
+    return _render_detail(complaint, 400, carry_out_form=form)
+
+
+@bp.route("/complaints/<reference>/close", methods=["POST"])
+@role_required("agent")
+def close(reference):
+    complaint = _complaint_or_404(reference)
+    form = CloseForm(prefix="close")
+    if form.validate_on_submit():
+        try:
+            lifecycle.close_by_owner(complaint, current_user, form.reason.data, form.customer_agreed.data == "yes")
+        except DomainError as error:
+            (form.customer_agreed if error.field == "customer_agreed" else form.reason).errors.append(error.message)
+        else:
+            flash(_l("Closed. The customer reads your reason on their page and by mail."), "success")
+            return redirect(url_for("agent.complaint_page", reference=reference))
+    return _render_detail(complaint, 400, close_form=form)
+
+
 @bp.route("/complaints/<reference>/promises/<int:promise_id>/move", methods=["GET", "POST"])
 @role_required("agent")
 def move_promise(reference, promise_id):
@@ -242,7 +282,7 @@ def move_promise(reference, promise_id):
         try:
             work.extend_promise(promise, current_user, form.new_date.data, form.reason.data, get_calendar())
         except work.WorkError as error:
-            form.new_date.errors.append(error.message)
+            (form.reason if error.field == "reason" else form.new_date).errors.append(error.message)
         else:
             flash(_l("The new date is on the customer's page and is mailed."), "success")
             return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
@@ -266,7 +306,7 @@ def mandate_page(reference):
                 amount_cents=parse_amount_cents(form.amount.data) or 0, text=form.text.data,
                 request_key=form.request_key.data, seen_counter=int(form.seen_counter.data), calendar=calendar)
         except mandate.MandateError as error:
-            form.remedy.errors.append(error.message)
+            (form.text if error.field == "text" else form.remedy).errors.append(error.message)
         else:
             flash(_l("Your offer is on the customer's page and is mailed.") if offer.state == OfferState.OFFERED
                   else _l("Your offer waits for a supervisor to co-sign. The customer sees a date for it."),

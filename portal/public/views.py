@@ -4,21 +4,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import refresh as refresh_locale
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import safe_next
 from ..formatting import current_language, localized
 from ..extensions import db, limiter
-from ..models import Category, Offer, Promise
+from ..models import Category, Offer, Promise, utcnow
 from ..services import complaints as service
 from ..services import categories as category_service
-from ..services import filing, improvements as improvement_service, mandate, privacy, work
+from ..services import filing, improvements as improvement_service, lifecycle, mandate, privacy, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
-from ..states import PromiseState
+from ..states import PromiseState, Status
 from . import bp
 from .forms import (AboutForm, AnswerOfferForm, ConfirmForm, ContactForm, FindForm, ManagerForm, MessageForm,
                     NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm, choices)
@@ -228,6 +229,12 @@ def check_answers(flow_name):
     flow = _flow(flow_name)
     form = SendForm()
     draft = _current_draft(flow)
+    if draft is None and session.get("filed"):
+        # The Back button right after sending: say it was sent, never an empty form to send it twice.
+        filed = service.complaint_for_token(session["filed"][1])
+        if filed is not None:
+            return render_template("public/sent_already.html", complaint=filed, token=session["filed"][1],
+                                   flow=flow)
     if draft is None:
         return redirect(url_for("public.question", flow_name=flow.name, slug=flow.steps[0].slug))
     missing = _first_missing_step(flow, draft.data)
@@ -246,6 +253,10 @@ def _complaint_or_404(token):
     complaint = service.complaint_for_token(token)
     if complaint is None:
         abort(404)
+    # The page speaks the language the customer chose when they filed (or changed it to), not the
+    # language of whatever browser opens the link; the language switch still wins.
+    g.page_language = complaint.language
+    refresh_locale()
     return complaint
 
 
@@ -274,6 +285,12 @@ def _status_page(complaint, token, status=200, **forms):
                    reopen_form=ReopenForm(prefix="reopen") if can_reopen else None)
     if can_reopen:
         context["reopen_until"] = work.reopen_until(complaint)
+    context["can_write"] = (complaint.is_open or complaint.status == Status.RESOLVED
+                            or lifecycle.opens_again_on_message(complaint))
+    context["carried_out"] = next((o for o in reversed(complaint.offers) if o.carried_out_at), None)
+    if offer is not None and lifecycle.carry_out_days(offer.remedy) > 0:
+        context["offer_done_by"] = get_calendar().add(utcnow(), lifecycle.carry_out_days(offer.remedy),
+                                                      "working_days")
     context.update(forms)  # a form sent with errors is shown with them
     context["page_errors"] = any(context[name] is not None and context[name].errors
                                  for name in ("form", "offer_form", "date_form", "reopen_form"))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Complaint, Event, Message, Promise, StatusLink, utcnow
-from ..states import OfferState, PromiseState, Status
+from ..states import PromiseState, Status
 from . import timelines
 from .calendar import BusinessCalendar
 from .errors import DomainError
@@ -106,15 +106,28 @@ def require_open(complaint: Complaint, withdrawn=WITHDRAWN_ALREADY, closed=CLOSE
 
 
 def add_customer_message(complaint: Complaint, body: str) -> Message:
-    """The customer adds information or replies; the owner sees it in the thread."""
+    """The customer adds information or replies; the owner sees it in the thread.
+
+    It is an answer: a wait for the customer ends (our paused promises move on), a resolved complaint
+    no longer closes by itself, and a compliment or idea our answer closed opens again for it.
+    """
+    from . import lifecycle
+
+    now = utcnow()
+    if lifecycle.opens_again_on_message(complaint):
+        complaint.status, complaint.closed_at = Status.IN_PROGRESS, None
+        record_event(complaint, "opened_by_answer")
     # Sent from a tab opened before it was withdrawn or closed: they keep their words to send anew.
     require_open(complaint, _l("You withdrew this, so we cannot add your message to it. "
                                "Copy your text and send it as a new complaint."),
                  _l("This is closed, so we cannot add your message to it. "
                     "Copy your text and send it as a new complaint."))
-    message = Message(author="customer", body=body, created_at=utcnow())
+    lifecycle.end_wait(complaint, now)
+    if complaint.status == Status.RESOLVED:
+        complaint.closes_at = None  # we heard from them: the owner answers before it closes
+    message = Message(author="customer", body=body, created_at=now)
     complaint.messages.append(message)
-    complaint.updated_at = utcnow()
+    complaint.updated_at = now
     record_event(complaint, "customer_message")
     db.session.flush()
     return message
@@ -145,13 +158,10 @@ def update_contact(complaint: Complaint, *, name: str, email: str, phone: str | 
 def end_open_promises(complaint: Complaint, now: datetime) -> None:
     """Withdrawn (by the customer, or by an erasure): nothing more to do. Open promises are shown as
     ended, never as missed; an offer still open can no longer be accepted (or co-signed)."""
+    from .lifecycle import end_what_is_open
+
     complaint.status, complaint.withdrawn_at = Status.WITHDRAWN, now
-    for promise in complaint.promises:
-        if promise.state in PromiseState.STILL_TO_KEEP:
-            promise.state = PromiseState.ENDED
-    for offer in complaint.offers:
-        if offer.state in (OfferState.OFFERED, OfferState.WAITING_COSIGN):
-            offer.state = OfferState.ENDED
+    end_what_is_open(complaint)
 
 
 def withdraw(complaint: Complaint, now: datetime | None = None) -> None:
@@ -173,6 +183,9 @@ def ask_for_manager(complaint: Complaint, reason: str, calendar: BusinessCalenda
     if complaint.escalated_at is not None:
         raise NotAllowed(_l("You already asked for a manager to look at this."))
     now = now or utcnow()
+    from .lifecycle import end_wait
+
+    end_wait(complaint, now, calendar)
     complaint.escalated_at, complaint.escalation_reason = now, reason or None
     timelines.add_promise(complaint, timelines.MANAGER_STEP, now, calendar)
     complaint.attention_at = now
@@ -207,7 +220,8 @@ def mark_missed_promises(now: datetime | None = None) -> int:
     missed = db.session.scalars(
         select(Promise).join(Complaint)
         .where(Promise.state == PromiseState.OPEN, Promise.due_at < now,
-               Complaint.status.in_(Status.OPEN))).all()
+               Complaint.status.in_(Status.OPEN),
+               Complaint.waiting_since.is_(None))).all()  # paused while we wait for the customer
     for promise in missed:
         promise.state, promise.missed_at = PromiseState.MISSED, now
         complaint = promise.complaint

@@ -32,13 +32,15 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Complaint, Offer, User, utcnow
-from ..states import OfferState, PromiseState, Status
-from . import timelines
+from ..states import OfferState, PromiseState, Status, WaitingFor
+from . import lifecycle, timelines
 from .calendar import BusinessCalendar
 from .complaints import record_event, require_open, status_url_for_mail
 from .errors import DomainError
+from .organisation import get_calendar
 from .money import MAX_AMOUNT_CENTS, TOO_LARGE
 from .outbox import queue_mail
+from .plain_language import refuse_vague_words
 
 # Remedies, in the order the mandate screen shows them. Money remedies spend mandate.
 REMEDIES = {
@@ -126,6 +128,7 @@ def make_offer(complaint: Complaint, agent: User, *, remedy: str, amount_cents: 
         raise MandateError(_l("Only the owner of the complaint can make an offer. Claim it first."))
     if remedy not in REMEDIES:
         raise MandateError(_l("Choose one of the remedies."))
+    refuse_vague_words(text, complaint.language, "text", MandateError)
     money = REMEDIES[remedy]["money"]
     if not money:
         amount_cents = 0
@@ -258,6 +261,7 @@ def _make_offer_known(complaint: Complaint, offer: Offer, now: datetime) -> None
     record_event(complaint, "offer_made", actor="agent", user_id=offer.made_by_id, offer=offer.id,
                  remedy=offer.remedy, amount_cents=offer.amount_cents, currency=offer.currency,
                  cosigned_by=offer.cosigned_by_id)
+    lifecycle.start_wait(complaint, WaitingFor.OFFER, now)  # before the mail: it says until when we wait
     queue_mail("offer", complaint.email, complaint.language,
                lambda: gettext("Our proposal for your complaint (%(ref)s)", ref=complaint.reference),
                complaint, offer=offer, status_url=status_url_for_mail(complaint))
@@ -269,20 +273,29 @@ def open_offer(complaint: Complaint) -> Offer | None:
     return next((g for g in reversed(complaint.offers) if g.state == OfferState.OFFERED), None)
 
 
-def accept(complaint: Complaint, offer: Offer, now: datetime | None = None) -> None:
-    """The customer says yes: the complaint is resolved."""
+def accept(complaint: Complaint, offer: Offer, now: datetime | None = None,
+           calendar: BusinessCalendar | None = None) -> None:
+    """The customer says yes. We then carry it out, by a dated promise, and the complaint is resolved
+    once the owner marks it done; a remedy with nothing left to do (an apology) resolves it at once."""
     require_open(complaint)
     now = now or utcnow()
+    calendar = calendar or get_calendar()
     answered = db.session.execute(
         update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
         .values(state=OfferState.ACCEPTED, answered_at=now).execution_options(synchronize_session=False))
     if answered.rowcount != 1:
         raise MandateError(_l("You already answered this proposal."))
     db.session.refresh(offer)
-    complaint.status, complaint.resolved_at = Status.RESOLVED, now
-    timelines.keep_promise(complaint, "resolved", now)
+    lifecycle.end_wait(complaint, now, calendar)
     record_event(complaint, "offer_accepted", offer=offer.id)
     complaint.attention_at = now
+    if lifecycle.carry_out_days(offer.remedy) == 0:
+        offer.state, offer.carried_out_at = OfferState.CARRIED_OUT, now
+        db.session.flush()
+        lifecycle.resolve(complaint, now, calendar, offer=offer)
+        return
+    lifecycle.change_status(complaint, Status.OPEN, _l("This complaint is no longer open."), status=Status.AGREED)
+    lifecycle.add_carry_out_promise(complaint, offer, now, calendar)
     db.session.flush()
 
 
@@ -298,6 +311,7 @@ def decline(complaint: Complaint, offer: Offer, reason: str, calendar: BusinessC
     if answered.rowcount != 1:
         raise MandateError(_l("You already answered this proposal."))
     db.session.refresh(offer)
+    lifecycle.end_wait(complaint, now, calendar)
     complaint.status = Status.IN_PROGRESS
     complaint.attention_at = now
     timelines.add_promise(complaint, timelines.NEW_PROPOSAL_STEP, now, calendar)

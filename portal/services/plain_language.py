@@ -47,3 +47,13 @@ def finding_message(finding: Finding):
 def refuse_hedges(values: dict, fields, error: type[DomainError] = DomainError) -> None:
     """Hedge words block saving, as in the timeline editor (charter right 3); jargon only warns."""
     refuse([(name, finding_message(f)) for name, f in text_findings(values, fields) if f.severity == "error"], error)
+
+
+def refuse_vague_words(text: str, language: str, field: str, error: type[DomainError] = DomainError) -> None:
+    """A text an agent writes for one customer (a reason for a new date, an offer, a reason to close):
+    a hedge word is refused, in the customer's language, so what we say can be counted on (right 3)."""
+    for finding in lint(text or "", language):
+        if finding.severity == "error":
+            raise error(_l("“%(phrase)s” is vague: the customer cannot count on it (right %(right)s). "
+                           "Write instead: %(suggestion)s.", phrase=finding.phrase, right=finding.right,
+                           suggestion=finding.suggestion), field)

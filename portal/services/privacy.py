@@ -88,7 +88,7 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
     for promise in complaint.promises:
         promise.move_reason = None
     for offer in complaint.offers:
-        offer.text, offer.decline_reason = ERASED, None
+        offer.text, offer.decline_reason, offer.carried_out_note = ERASED, None, None
     for event in complaint.events:
         data = event.data or {}
         if set(data) - SAFE_EVENT_DATA:

@@ -259,3 +259,52 @@ def promise_from_step(step, due_at: datetime, position: int) -> Promise:
     return Promise(position=position, key=get("key"), label_nl=get("label_nl"), label_en=get("label_en"),
                    explanation_nl=get("explanation_nl"), explanation_en=get("explanation_en"),
                    due_at=due_at, state=PromiseState.OPEN)
+
+
+# --- the timeline as the customer reads it --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Move:
+    """One earlier date of a promise: from when to when, and why (a reason, or our wait for them)."""
+    from_due: datetime
+    to_due: datetime
+    reason: str | None  # None: moved on because we waited for the customer's answer
+    missed: bool  # that earlier date passed unkept
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    promise: Promise  # the newest date of this step: what stands now
+    moves: tuple[Move, ...]  # how it got there, oldest first
+
+
+def customer_timeline(complaint: Complaint) -> list[TimelineEntry]:
+    """Every step once, in date order, with its history folded in: a promise that got a new date is
+    one entry ("moved from 10 to 17 December, because ...") instead of one line per date; a new date
+    the customer said no to is left out (the date they kept stands)."""
+    promises = [p for p in complaint.promises if p.state != PromiseState.DECLINED]
+    newer = {p.replaces_id: p for p in promises if p.replaces_id is not None}
+    entries = []
+    for head in promises:
+        if head.id is not None and head.id in newer:
+            continue  # an earlier date: it is folded into the entry of its newest date
+        chain, current = [head], head
+        while current.replaces is not None and current.replaces.state != PromiseState.DECLINED:
+            current = current.replaces
+            chain.append(current)
+        chain.reverse()
+        moves = []
+        for earlier, later in zip(chain, chain[1:], strict=False):
+            moves.extend(_wait_move(earlier))
+            moves.append(Move(earlier.due_at, later.due_at,
+                              later.move_reason or earlier.move_reason, earlier.state == PromiseState.MISSED))
+        moves.extend(_wait_move(head))
+        entries.append(TimelineEntry(head, tuple(moves)))
+    entries.sort(key=lambda entry: (entry.promise.due_at, entry.promise.position))
+    return entries
+
+
+def _wait_move(promise: Promise) -> list[Move]:
+    if promise.due_before_wait is None:
+        return []
+    return [Move(promise.due_before_wait, promise.due_at, None, False)]

@@ -15,13 +15,18 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Complaint, Message, Note, Promise, User, utcnow
-from ..states import HandledAs, PromiseState, Role, RootCause, Status
-from . import timelines
+from ..states import HandledAs, Kind, OfferState, PromiseState, Role, RootCause, Status, WaitingFor
+from . import lifecycle, timelines
 from .calendar import BusinessCalendar
 from .complaints import record_event, require_open, status_url_for_mail
 from .errors import DomainError
 from .organisation import get_calendar
 from .outbox import queue_mail
+from .plain_language import refuse_vague_words
+
+
+def mandate_open_offer(complaint: Complaint):
+    return next((o for o in reversed(complaint.offers) if o.state == OfferState.OFFERED), None)
 
 HANDLED_AS = {
     HandledAs.FIX: _l("A complaint that needed fixing"),
@@ -93,12 +98,28 @@ def _tell_new_owner(complaint: Complaint, owner: User) -> None:
                complaint, new_owner=owner, status_url=status_url_for_mail(complaint))
 
 
-def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = None) -> Message:
-    """Write to the customer: on the status page and by mail. The first reply keeps "contacts you"."""
+def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = None, *,
+          asks_question: bool = False, resolves: bool = False) -> Message:
+    """Write to the customer: on the status page and by mail. The first reply keeps "contacts you".
+
+    `asks_question`: we wait for their answer (our promises pause, and it closes on the date they
+    are told if they do not answer). `resolves`: this answer is all they asked for (to be heard, an
+    explanation), so it is resolved and closing is announced. Our answer to a compliment or an idea
+    closes it (the customer can still answer). While an offer or a new date waits for the customer,
+    a reply goes on waiting: the next move is theirs.
+    """
     if complaint.owner_id != agent.id:
         raise WorkError(_l("Claim the complaint before you reply: then the customer knows who you are."))
     if not body or not body.strip():
         raise WorkError(_l("Write your message."))
+    if complaint.status in (Status.WITHDRAWN, Status.CLOSED):
+        raise WorkError(_l("This complaint is closed or withdrawn: the customer no longer gets messages on it."))
+    if asks_question and resolves:
+        raise WorkError(_l("Choose one: you ask a question, or your answer solves it."), "resolves")
+    if resolves and (complaint.status not in Status.OPEN or complaint.status == Status.AGREED
+                     or any(o.state in (OfferState.OFFERED, OfferState.WAITING_COSIGN) for o in complaint.offers)):
+        raise WorkError(_l("This answer cannot solve it now: an offer waits for an answer, or what was "
+                           "agreed is still to be done."), "resolves")
     now = now or utcnow()
     message = Message(author="agent", user_id=agent.id, body=body.strip(), created_at=now)
     complaint.messages.append(message)
@@ -111,6 +132,21 @@ def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = N
     complaint.updated_at = now
     complaint.attention_at = None
     record_event(complaint, "agent_replied", actor="agent", user_id=agent.id, name=agent.name)
+    calendar = get_calendar()
+    if complaint.status == Status.RESOLVED and complaint.closes_at is None:
+        # They wrote after it was solved; with this answer it closes after the usual time again.
+        complaint.closes_at = calendar.add(now, lifecycle.close_after_days(), "working_days")
+    elif complaint.kind != Kind.COMPLAINT and complaint.is_open:
+        lifecycle.close_answered_signal(complaint, now)
+    elif resolves:
+        db.session.flush()
+        lifecycle.resolve(complaint, now, calendar)
+    elif asks_question:
+        lifecycle.start_wait(complaint, WaitingFor.QUESTION, now, calendar)
+    elif mandate_open_offer(complaint) is not None:
+        lifecycle.start_wait(complaint, WaitingFor.OFFER, now, calendar)
+    elif any(p.state == PromiseState.PROPOSED for p in complaint.promises):
+        lifecycle.start_wait(complaint, WaitingFor.NEW_DATE, now, calendar)
     db.session.flush()
     queue_mail("reply", complaint.email, complaint.language,
                lambda: gettext("A message about your complaint (%(ref)s)", ref=complaint.reference),
@@ -178,7 +214,8 @@ def extend_promise(promise: Promise, agent: User, new_day: date, reason: str,
     if is_replaced(promise):
         raise WorkError(_l("This date has a newer date already. Move the newest date."))
     if not reason or not reason.strip():
-        raise WorkError(_l("Write the reason the customer reads."))
+        raise WorkError(_l("Write the reason the customer reads."), "reason")
+    refuse_vague_words(reason, complaint.language, "reason", WorkError)
     if new_due <= max(now, promise.due_at):
         raise WorkError(_l("Choose a new date after the current one."))
     needs_agreement = times_moved(promise) >= 1
@@ -190,6 +227,8 @@ def extend_promise(promise: Promise, agent: User, new_day: date, reason: str,
     complaint.promises.append(new)
     if not needs_agreement:
         _move(promise, reason, now)
+    else:
+        lifecycle.start_wait(complaint, WaitingFor.NEW_DATE, now, calendar)
     record_event(complaint, "promise_move_asked" if needs_agreement else "promise_moved", actor="agent",
                  user_id=agent.id, promise=promise.key, reason=reason.strip(), due=new_due.isoformat())
     db.session.flush()
@@ -214,9 +253,11 @@ def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) 
     now = now or utcnow()
     complaint = promise.complaint
     if agree:
+        _move(promise.replaces, promise.move_reason, now)  # first: the date they left is not moved on
+        lifecycle.end_wait(complaint, now)
         promise.state, promise.agreed_at = PromiseState.OPEN, now
-        _move(promise.replaces, promise.move_reason, now)
     else:
+        lifecycle.end_wait(complaint, now)
         promise.state = PromiseState.DECLINED
     complaint.attention_at = now
     record_event(complaint, "new_date_agreed" if agree else "new_date_declined", promise=promise.key)
@@ -224,8 +265,9 @@ def answer_new_date(promise: Promise, agree: bool, now: datetime | None = None) 
 
 
 def reopen_until(complaint: Complaint) -> datetime | None:
-    """Until when a solved complaint can be opened again (None when it is not solved)."""
-    if complaint.status != Status.RESOLVED or complaint.resolved_at is None:
+    """Until when a solved complaint can be opened again, also after it closed in time (None when it
+    was not solved: closed unanswered or withdrawn)."""
+    if complaint.status not in (Status.RESOLVED, Status.CLOSED) or complaint.resolved_at is None:
         return None
     return complaint.resolved_at + timedelta(days=REOPEN_DAYS)
 
@@ -245,6 +287,7 @@ def reopen(complaint: Complaint, reason: str, calendar: BusinessCalendar, now: d
     if not can_reopen(complaint, now):
         raise WorkError(_l("This can no longer be opened again. Send us a new complaint."))
     complaint.status, complaint.resolved_at = Status.IN_PROGRESS, None
+    complaint.closed_at = complaint.closes_at = complaint.close_reason = None
     complaint.attention_at = now
     for step in timelines.REOPEN_STEPS:
         timelines.add_promise(complaint, step, now, calendar)

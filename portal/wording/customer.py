@@ -5,12 +5,14 @@ STATUS_HEADLINE = {
     ("complaint", "received"): _l("We have received your complaint"),
     ("complaint", "in_progress"): _l("A person is working on your complaint"),
     ("complaint", "proposal_made"): _l("We have made you a proposal"),
+    ("complaint", "agreed"): _l("We are doing what we agreed with you"),
     ("complaint", "resolved"): _l("Your complaint is solved"),
     ("complaint", "closed"): _l("Your complaint is closed"),
     ("complaint", "withdrawn"): _l("You have withdrawn your complaint"),
     ("signal", "received"): _l("We have received your message"),
     ("signal", "in_progress"): _l("A person is working on your message"),
     ("signal", "proposal_made"): _l("We have sent you an answer"),
+    ("signal", "agreed"): _l("We are doing what we agreed with you"),
     ("signal", "resolved"): _l("We have answered your message"),
     ("signal", "closed"): _l("Your message is closed"),
     ("signal", "withdrawn"): _l("You have withdrawn your message"),
@@ -20,13 +22,17 @@ STATUS_EXPLANATION = {
     "received": _l("A person reads it and contacts you. Below you see by when."),
     "in_progress": _l("Your contact person is working on it. Below you see what happens next and by when."),
     "proposal_made": _l("Read our proposal below. You decide if it solves your complaint."),
-    "resolved": _l("You told us this solves it. Thank you for letting us put it right."),
+    "agreed": _l("You said yes to our proposal. Below you see by when it is done."),
+    "resolved": _l("We have put it right. Thank you for letting us do that."),
     "closed": _l("We have stopped working on it. Do you want to know why? Contact us in one of the ways below."),
     "withdrawn": _l("We no longer work on it. We keep your story, so we can learn from it."),
 }
 
 # Closed with a reason written for the customer: the page shows it under the headline.
 CLOSED_WITH_REASON = _l("We have stopped working on it. Below you see why.")
+# Closed on the announced day after it was solved, and a compliment or idea closed by our answer.
+CLOSED_AFTER_SOLVED = _l("It was solved, and we have closed it.")
+CLOSED_AFTER_ANSWER = _l("We have answered you. You can still answer us: then it opens again.")
 
 # Who can read what the link opens, in the word for what they sent.
 KEEP_LINK = {
@@ -62,6 +68,16 @@ CUSTOMER_EVENT_TEXT = {
     "new_date_declined": _l("You kept the date we promised"),
     "reopened": _l("You opened it again"),
     "other_links_ended": _l("You stopped the other links to this page"),
+    "wait_started": _l("We asked for your answer. Our dates wait for it"),
+    "wait_ended": _l("You answered. Our dates moved on by the time we waited for you"),
+    "wait_reminded": _l("We reminded you that we wait for your answer"),
+    "carried_out": _l("%(name)s did what we agreed with you"),
+    "resolved": _l("It is solved"),
+    "closed": _l("%(name)s closed it, as agreed with you"),
+    "closed_unanswered": _l("We closed it: we did not hear from you"),
+    "closed_in_time": _l("We closed it on the day we told you"),
+    "closed_after_answer": _l("We answered and closed it. You can still answer us"),
+    "opened_by_answer": _l("You answered us, so it is open again"),
 }
 
 

@@ -7,6 +7,7 @@ STAFF_EVENT_TEXT = {
     "contact_changed": _l("The customer changed their contact details"),
     "withdrawn": _l("The customer withdrew it"),
     "manager_asked": _l("The customer asked for a manager: %(reason)s"),
+    "manager_asked/": _l("The customer asked for a manager"),
     "link_sent_again": _l("The status link was mailed again"),
     "promise_missed": _l("A promise was missed"),
     "claimed": _l("%(name)s claimed it"),
@@ -28,6 +29,17 @@ STAFF_EVENT_TEXT = {
     "offer_declined": _l("The customer declined the offer: %(reason)s"),
     "reopened": _l("The customer opened it again: %(reason)s"),
     "other_links_ended": _l("The customer stopped every other status link"),
+    "wait_started": _l("Waiting for the customer's answer: open promises are paused"),
+    "wait_ended": _l("The customer answered: %(moved)s paused promise(s) moved on by the waited time"),
+    "wait_reminded": _l("The customer was reminded that we wait for their answer"),
+    "carried_out": _l("%(name)s marked what was agreed as done. Payment reference: %(note)s"),
+    "carried_out/": _l("%(name)s marked what was agreed as done"),
+    "resolved": _l("Resolved: it closes by itself unless the customer writes"),
+    "closed": _l("%(name)s closed it, as agreed with the customer: %(reason)s"),
+    "closed_unanswered": _l("Closed: the customer did not answer in time"),
+    "closed_in_time": _l("Closed on the announced day after it was resolved"),
+    "closed_after_answer": _l("Closed by the answer (the customer can still answer)"),
+    "opened_by_answer": _l("The customer answered, so it is open again"),
     "erasure_requested": _l("The customer asked us to erase their personal data"),
     "erasure_confirmed": _l("An admin confirmed the erasure of the personal data"),
     "anonymised": _l("The personal data was erased; the numbers for reports stay"),
@@ -41,7 +53,7 @@ PROMISE_STATE = {
 OFFER_STATE = {
     "waiting_cosign": _l("Waits for a supervisor"), "offered": _l("Offered"), "accepted": _l("Accepted"),
     "declined": _l("Declined"), "refused": _l("Not signed"), "replaced": _l("Replaced by a newer offer"),
-    "ended": _l("Ended"),
+    "ended": _l("Ended"), "carried_out": _l("Done"),
 }
 
 
@@ -60,5 +72,6 @@ REPLY_TEMPLATES = {
 
 STATUS_WORDS = {
     "received": _l("Received"), "in_progress": _l("In progress"), "proposal_made": _l("Proposal made"),
+    "agreed": _l("Agreed, to carry out"),
     "resolved": _l("Resolved"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
 }

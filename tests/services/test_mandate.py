@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Event, Offer, OutboxMail, User
-from portal.services import mandate, work
+from portal.services import lifecycle, mandate, work
 from portal.services.organisation import get_calendar
 from portal.services.queue import waiting_for_cosign
 from portal.services.secrets import new_draft_key
@@ -136,7 +136,8 @@ def test_accepting_resolves_and_declining_returns_with_a_new_date(owned, people)
     assert next(p for p in owned.promises if p.key == "new_proposal").state == "open"
     second = make_offer(owned, agent, amount_cents=5000)
     mandate.accept(owned, second)
-    assert owned.status == "resolved" and owned.resolved_at is not None
+    # Yes is not done: the refund is still to be carried out, by its own dated promise.
+    assert owned.status == "agreed" and owned.resolved_at is None
     assert next(p for p in owned.promises if p.key == "new_proposal").state == "kept"
     with pytest.raises(mandate.MandateError):
         mandate.accept(owned, second)
@@ -233,6 +234,7 @@ def test_a_co_sign_must_fit_the_supervisors_mandate_with_what_the_complaint_had_
     calendar = get_calendar()
     first = make_offer(owned, agent, amount_cents=9_000)  # within the agent's own 100 euros
     mandate.accept(owned, first)
+    lifecycle.mark_carried_out(owned, first, agent, "NL12-PAY-0001")
     work.reopen(owned, "The new book is damaged too.", calendar)
     offer = over_mandate(owned, agent, 95_000)  # 950 + 90 is above the supervisor's 1,000 per complaint
     with pytest.raises(mandate.MandateError, match="op één klacht mag geven"):

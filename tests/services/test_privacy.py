@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Complaint, Event, OutboxMail, StatusLink
 from portal.services import complaints as service
-from portal.services import mandate, privacy, work
+from portal.services import lifecycle, mandate, privacy, work
 from portal.services.organisation import get_calendar, get_organisation
 from portal.services.secrets import new_draft_key
 from tests.fixtures.people import person
@@ -35,6 +35,7 @@ def handled(create_complaint):
         ended_at = privacy.months_before(NOW, months_ago)
         if end == "resolve":
             mandate.accept(complaint, offer, now=ended_at)
+            lifecycle.mark_carried_out(complaint, offer, agent, "NL12-PAY-4411", now=ended_at)
         elif end == "withdraw":
             service.withdraw(complaint, now=ended_at)
         db.session.commit()
@@ -92,7 +93,7 @@ def test_purge_keeps_the_numbers_reports_need(handled):
                  classification=(complaint.handled_as, complaint.root_cause, complaint.chance_to_improve),
                  events=[e.kind for e in complaint.events][:-1], messages=len(complaint.messages))
     assert after == before
-    assert before["offers"] == [("refund", 2550, "EUR", "accepted")]
+    assert before["offers"] == [("refund", 2550, "EUR", "carried_out")]
     assert complaint.events[-1].kind == "anonymised" and complaint.events[-1].actor == "system"
 
 

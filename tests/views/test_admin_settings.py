@@ -9,6 +9,10 @@ from portal.services import work
 from tests.conftest import EN, soup, text_of
 from tests.fixtures.people import person
 
+# The life settings (services/lifecycle.py): wait for an answer, close when solved, carry out each remedy.
+LIFE = dict(wait_days="10", close_after_days="10", carry_fix="5", carry_refund="5", carry_credit="5",
+            carry_voucher="5", carry_gift="5")
+
 
 def calendar_form(**overrides):
     data = dict(timezone="Europe/Amsterdam", holiday_country="NL", holiday_subdiv="", liberation_day_every_year="yes",
@@ -96,13 +100,13 @@ def test_organisation_settings(client, auth):
     assert auth.login("admin").status_code == 302
     page = soup(client.post("/admin/organisation", headers=EN, data=dict(
         name="Bakkerij Jansen", contact_email="not-an-address", contact_postal="", default_language="nl",
-        max_handling_weeks="0", silent_ratio="9", retention_months="24", agent_idle_hours="8")))
+        max_handling_weeks="0", silent_ratio="9", retention_months="24", agent_idle_hours="8", **LIFE)))
     text = text_of(page)
     assert "Enter an email address in the correct format" in text and "Enter a number from 1 to 52" in text
     client.post("/admin/organisation", data=dict(
         name="Bakkerij Jansen", contact_email="klanten@jansen.example", contact_postal="Dorpsstraat 1, Urk",
         default_language="nl", max_handling_weeks="6", silent_ratio="12", retention_months="36",
-        agent_idle_hours="4"))
+        agent_idle_hours="4", **LIFE))
     assert "Bakkerij Jansen" in text_of(soup(client.get("/")))
 
 
@@ -205,7 +209,7 @@ def test_only_web_addresses_are_accepted_as_links_for_customers(client, client_r
     assert db.session.scalar(select(Category.disagree_url).where(Category.slug == "delivery")).startswith("https://")
     organisation = dict(name="Gehoord", contact_email="klanten@gehoord.example", contact_postal="Postbus 1, Urk",
                         default_language="nl", max_handling_weeks="6", silent_ratio="9", retention_months="24",
-                        agent_idle_hours="8",
+                        agent_idle_hours="8", **LIFE,
                         ombudsman_name="De Geschillencommissie")
     page = client_request.post("/admin/organisation", {**organisation, "ombudsman_url": "javascript:alert(1)"},
                                expected_status=400, headers=EN)

@@ -205,7 +205,7 @@ def offer_form(client, reference):
 
 
 def test_granting_within_the_mandate_and_the_customer_accepts(client, auth, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
     data = offer_form(client, complaint.reference)
@@ -219,16 +219,31 @@ def test_granting_within_the_mandate_and_the_customer_accepts(client, auth, crea
     assert (offer.amount_cents, offer.state) == (2550, "offered")
     page = soup(client.get(f"/s/{token}", headers=EN))
     assert "Our proposal" in text_of(page) and "We pay you back" in text_of(page)
+    assert "If you say yes, it is done by" in text_of(page)
     client.post(f"/s/{token}/offer/{offer.id}", data={"offer-answer": "accept"})
     db.session.refresh(complaint)
-    assert complaint.status == "resolved"
+    # Yes is not done yet: the refund is carried out first, by a dated promise the customer reads.
+    assert complaint.status == "agreed"
+    text = text_of(soup(client.get(f"/s/{token}", headers=EN)))
+    assert "We are doing what we agreed with you" in text and "We have paid the money back to you" in text
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}"))
+    assert page.find(id="carry-out") is not None
+    refused = client.post(f"/agent/complaints/{complaint.reference}/offers/{offer.id}/done", data={"done-note": ""})
+    assert refused.status_code == 400 and "betalingskenmerk" in text_of(soup(refused))
+    done = client.post(f"/agent/complaints/{complaint.reference}/offers/{offer.id}/done",
+                       data={"done-note": "NL-PAY-8812"})
+    assert done.status_code == 302
+    db.session.refresh(complaint)
+    assert complaint.status == "resolved" and complaint.closes_at is not None
     page = soup(client.get(f"/s/{token}", headers=EN))
     assert "Your complaint is solved" in text_of(page)
+    assert "Payment reference: NL-PAY-8812" in text_of(page)
+    assert "If we hear nothing from you by" in text_of(page)
     assert "Not solved after all?" in text_of(page), "30 days to open it again"
 
 
 def test_a_grant_above_the_mandate_is_not_offered_whatever_the_form_says(client, auth, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
     data = offer_form(client, complaint.reference)
@@ -248,7 +263,7 @@ def test_a_grant_above_the_mandate_is_not_offered_whatever_the_form_says(client,
 
 
 def test_declining_with_a_reason_returns_it_to_the_owner_with_a_date(client, auth, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
     data = offer_form(client, complaint.reference)
@@ -265,7 +280,7 @@ def test_declining_with_a_reason_returns_it_to_the_owner_with_a_date(client, aut
 
 
 def test_moving_a_promise_keeps_the_old_one_visible_and_a_second_move_asks_the_customer(client, auth, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
     proposal = next(p for p in complaint.promises if p.key == "proposal")
@@ -274,7 +289,7 @@ def test_moving_a_promise_keeps_the_old_one_visible_and_a_second_move_asks_the_c
                            data={"new_date": later, "reason": "The warehouse is checking your parcel."})
     assert response.status_code == 302, text_of(soup(response))
     text = text_of(soup(client.get(f"/s/{token}", headers=EN)))
-    assert "We first promised this by" in text and "The warehouse is checking your parcel." in text
+    assert "Moved from" in text and "The warehouse is checking your parcel." in text
     db.session.expire_all()
     moved = db.session.scalar(select(Complaint)).promises[-1]
     even_later = working_day_after(moved.due_at, 7).isoformat()

@@ -284,9 +284,12 @@ def test_a_compliment_or_idea_is_not_called_a_complaint_next_to_its_link(client,
                                              "language": "en"})
     key = soup(client.get("/compliment/check")).find("input", {"name": "draft"})["value"]
     response = client.post("/compliment/check", data={"draft": key})
+    # The page speaks the language the customer chose, whatever the browser says.
     text = text_of(soup(client.get(response.headers["Location"])))
-    assert f"Houd deze link voor uzelf: iedereen die hem heeft, kan uw {word_nl} lezen." in text
-    assert "kan uw klacht lezen" not in text
+    assert f"Keep this link to yourself: anyone who has it can read your {word_en}." in text
+    assert "can read your complaint" not in text
+    dutch = text_of(soup(client.get(response.headers["Location"].replace("/confirmation", "") + "/confirmation")))
+    assert "Houd deze link" not in dutch
     mail = the_filed_mail()
     sentence = f"Keep this link to yourself: anyone who has it can read your {word_en}."
     assert sentence in mail.body_text and sentence in mail.body_html, "the mail is in the customer's language"
@@ -306,3 +309,17 @@ def test_find_my_complaint_gives_the_same_answer_whether_or_not_the_pair_matches
     assert "No mail yet? Look in your spam folder." in pages[0]
     assert "15 minutes" not in pages[0]
     assert db.session.scalars(select(OutboxMail.kind)).all().count("link") == 1, "only the matching pair gets a mail"
+
+
+def test_back_after_sending_says_it_was_sent_with_the_reference_and_the_page(client):
+    from tests.fixtures.complaints import walk_complaint_flow
+
+    response = walk_complaint_flow(client)
+    assert response.status_code == 302
+    back = client.get("/complaint/check", headers=EN)  # the browser's Back button
+    assert back.status_code == 200
+    page = soup(back)
+    complaint = db.session.scalar(select(Complaint))
+    assert "You sent this already" in text_of(page) and complaint.reference in text_of(page)
+    assert page.find("a", string="Go to your page")["href"].startswith("/s/")
+    assert page.find("form") is None or "draft" not in str(page.find("form")), "nothing to send twice"

@@ -204,7 +204,7 @@ def test_each_complaint_has_its_own_link(client, create_complaint):
 
 
 def test_a_forged_status_page_message_shows_the_page_again_with_the_message_kept(app, client, create_complaint):
-    _complaint, token = create_complaint()
+    _complaint, token = create_complaint(language="en")
     app.config["WTF_CSRF_ENABLED"] = True
     response = client.post(f"/s/{token}", data={"body": "My receipt number is 4411.", "csrf_token": "forged"},
                            headers=EN)
@@ -223,17 +223,19 @@ def test_without_a_contact_person_the_page_says_by_when_you_hear_who_it_is(clien
 
     complaint, token = create_complaint()
     first = min(complaint.promises, key=lambda p: p.due_at)
-    text = status_text(client, token)
+    text = status_text(client, token, **EN)  # the customer chose Dutch: an English browser reads Dutch
     assert f"Uiterlijk {spelled_out(first.due_at, 'nl')} hoort u wie dat is." in text
     assert "zodra iemand" not in text, "no promise without a date"
-    english = status_text(client, token, **EN)
+    ann, english_token = create_complaint(language="en", email="ann@example.com")
+    english = status_text(client, english_token)  # and a Dutch browser reads an English customer's page in English
+    first = min(ann.promises, key=lambda p: p.due_at)
     assert f"By {spelled_out(first.due_at, 'en')} you hear who it is." in english
 
 
 def test_the_contact_person_date_is_the_first_promise_still_open(client, create_complaint):
     from tests.mail import spelled_out
 
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     first, second = sorted(complaint.promises, key=lambda p: p.due_at)[:2]
     first.state = "missed"
     db.session.commit()
@@ -247,7 +249,7 @@ def test_the_manager_page_says_the_date_the_manager_contacts_you_by(client, crea
     from portal.models import utcnow
     from tests.mail import spelled_out
 
-    _complaint, token = create_complaint()
+    _complaint, token = create_complaint(language="en")
     before = utcnow()
     page = text_of(soup(client.get(f"/s/{token}/manager", headers=EN)))
     expected = get_calendar().add(before, MANAGER_STEP["offset_amount"], MANAGER_STEP["offset_unit"])
@@ -266,7 +268,7 @@ def test_withdrawing_is_asked_in_plain_dutch(client, create_complaint):
 
 
 def test_a_closed_complaint_shows_why_when_we_wrote_it_down(client, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     complaint.status, complaint.close_reason = "closed", "We heard nothing from you for 8 weeks."
     db.session.commit()
     text = status_text(client, token, **EN)
@@ -275,7 +277,7 @@ def test_a_closed_complaint_shows_why_when_we_wrote_it_down(client, create_compl
 
 
 def test_a_closed_complaint_without_a_reason_does_not_point_to_one(client, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     complaint.status = "closed"
     db.session.commit()
     text = status_text(client, token, **EN)
@@ -284,7 +286,7 @@ def test_a_closed_complaint_without_a_reason_does_not_point_to_one(client, creat
 
 
 def test_the_customer_asks_to_erase_their_details_and_an_admin_erases_them(client, auth, create_complaint):
-    complaint, token = create_complaint(story="My neighbour Jan saw the driver throw it.")
+    complaint, token = create_complaint(story="My neighbour Jan saw the driver throw it.", language="en")
     status = soup(client.get(f"/s/{token}", headers=EN))
     assert status.find("a", string="Erase my personal details")["href"] == f"/s/{token}/erase"
     page = text_of(soup(client.get(f"/s/{token}/erase", headers=EN)))

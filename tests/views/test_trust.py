@@ -222,7 +222,7 @@ def test_a_link_stops_working_three_months_after_the_complaint_ended(client, cre
 
 
 def test_the_customer_ends_every_other_link(client, create_complaint):
-    complaint, token = create_complaint()
+    complaint, token = create_complaint(language="en")
     old = service.add_status_link(complaint)
     db.session.commit()
     page = soup(client.get(f"/s/{token}", headers=EN))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ...access import role_required
 from ...extensions import db
 from ...models import ClosingDay, utcnow
+from ...services import lifecycle
 from ...services import organisation as settings
 from ...services.errors import DomainError
 from ...services.organisation import get_calendar, get_organisation
@@ -21,10 +22,14 @@ from ._shared import _field_error
 def organisation_page():
     organisation = get_organisation()
     form = OrganisationForm(obj=organisation)
+    if request.method == "GET":
+        for remedy in form.CARRY_OUT:
+            form[f"carry_{remedy}"].data = lifecycle.carry_out_days(remedy)
     if form.validate_on_submit():
+        values = {name: form[name].data for name in settings.ORGANISATION_FIELDS if name in form}
+        values["carry_out_days"] = {remedy: form[f"carry_{remedy}"].data for remedy in form.CARRY_OUT}
         try:
-            settings.update_organisation(current_user,
-                                         {name: form[name].data for name in settings.ORGANISATION_FIELDS})
+            settings.update_organisation(current_user, values)
         except DomainError as error:
             _field_error(form, error, "name")
         else:
