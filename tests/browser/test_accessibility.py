@@ -1,4 +1,5 @@
 """axe-core finds nothing on any customer page, in Dutch and English, and no page scrolls sideways on a phone."""
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,12 @@ from portal.services import filing
 from portal.extensions import db
 from portal.models import utcnow
 from portal.services import complaints as service
+from portal.services import lifecycle, mandate, work
 from portal.services.organisation import get_calendar
+from portal.services.secrets import new_draft_key
 from tests.browser.conftest import LOCALES, fill_complaint, fill_compliment, keep_console_error, send_form
 from tests.fixtures.complaints import answers
+from tests.fixtures.people import person
 
 pytestmark = pytest.mark.browser
 
@@ -21,24 +25,57 @@ AXE = Axe()
 
 @pytest.fixture(scope="module")
 def filed(live_app) -> dict:
-    """Status tokens of complaints in the states a customer can find them in."""
-    def file(kind="complaint", now=None, **overrides):
+    """Per language, status tokens of complaints in the states a customer can find them in.
+
+    A status page speaks the language its customer chose for the complaint, so each language has
+    complaints of its own."""
+    addresses = itertools.count()
+
+    def file(language, kind="complaint", now=None, **overrides):
+        # One address may have ten open complaints; "find" looks up the first by Fatima's address.
+        number = next(addresses)
+        overrides.setdefault("email", "fatima@example.com" if number == 0 else f"visitor{number}@example.com")
         draft = filing.start_draft(kind)
-        filing.save_answers(draft, answers(**overrides))
+        filing.save_answers(draft, answers(language=language, **overrides))
         return filing.file_draft(draft, calendar=get_calendar(), now=now)
 
-    with live_app.app_context():
-        complaint = file()
-        compliment = file("compliment", category=None, wish=None)
-        late = file(now=utcnow() - timedelta(days=60), category="other")
+    def file_all(language):
+        complaint = file(language)
+        compliment = file(language, "compliment", category=None, wish=None)
+        late = file(language, now=utcnow() - timedelta(days=60), category="other")
         late.complaint.promises[0].state = "kept"
         late.complaint.promises[0].kept_at = late.complaint.created_at + timedelta(hours=2)
         service.mark_missed_promises()
-        withdrawn = file()
+        withdrawn = file(language)
         service.withdraw(withdrawn.complaint)
-        db.session.commit()
+        offered, agreed, done, closed = (owned(language) for _ in range(4))
+        for filed_one in (offered, agreed, done):
+            make_offer(filed_one.complaint)
+        mandate.accept(agreed.complaint, agreed.complaint.offers[-1], calendar=get_calendar())
+        mandate.accept(done.complaint, done.complaint.offers[-1], calendar=get_calendar())
+        lifecycle.mark_carried_out(done.complaint, done.complaint.offers[-1], agent, "Betaling 2026-4411",
+                                   calendar=get_calendar())
+        lifecycle.close_by_owner(closed.complaint, agent, "Wij hebben het pakket opnieuw gestuurd.",
+                                 customer_agreed=True)
         return {"complaint": complaint.token, "compliment": compliment.token, "late": late.token,
-                "withdrawn": withdrawn.token, "reference": complaint.complaint.reference}
+                "withdrawn": withdrawn.token, "reference": complaint.complaint.reference,
+                "offered": offered.token, "agreed": agreed.token, "done": done.token, "closed": closed.token}
+
+    def owned(language):
+        filed_one = file(language)
+        work.claim(filed_one.complaint, agent)
+        return filed_one
+
+    def make_offer(complaint):
+        mandate.make_offer(complaint, agent, remedy="refund", amount_cents=2500,
+                           text="Wij betalen u de 25 euro terug.", request_key=new_draft_key(),
+                           seen_counter=complaint.offer_counter, calendar=get_calendar())
+
+    with live_app.app_context():
+        agent = person("agent")
+        tokens = {language: file_all(language) for language in ("nl", "en")}
+        db.session.commit()
+        return tokens
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +145,16 @@ def check_complaint(page, filed):
     fill_complaint(page)
 
 
+def sent_already(page, filed):
+    """Back after sending: the page says it was sent and links to the status page."""
+    fill_complaint(page)
+    send_form(page)
+    page.go_back()
+    assert page.url.endswith("/complaint/check"), page.url
+    expect(page.locator("main a.button[href^='/s/']")).to_be_visible()  # "Go to your page", no form
+    expect(page.locator("main form")).to_have_count(0)
+
+
 def check_compliment(page, filed):
     fill_compliment(page)
 
@@ -137,6 +184,11 @@ PAGES = {
                                        errors=False),
     "status-kept-and-missed-promises": visit("/s/{late}"),
     "status-withdrawn": visit("/s/{withdrawn}"),
+    "status-offer-waits-for-you": visit("/s/{offered}"),
+    "status-agreed-and-being-carried-out": visit("/s/{agreed}"),
+    "status-done-and-closing": visit("/s/{done}"),
+    "status-closed-by-us": visit("/s/{closed}"),
+    "status-sent-already-on-back": sent_already,
     "status-contact": visit("/s/{complaint}/contact"),
     "status-contact-errors": send_filled("/s/{complaint}/contact", {"#name": "", "#email": ""}),
     "status-manager": visit("/s/{complaint}/manager"),
@@ -188,7 +240,7 @@ WIDER_THAN_VIEWPORT = """width => Array.from(document.querySelectorAll('body *')
                                            for language in ("nl", "en") for name in PAGES])
 def test_the_page_has_no_axe_violations_and_fits_a_phone(page_in, filed, language, name):
     page = page_in(language)
-    PAGES[name](page, filed)
+    PAGES[name](page, filed[language])
     expect(page.locator("html")).to_have_attribute("lang", language)
 
     problems = [f"the browser console says: {problem}" for problem in page.problems]

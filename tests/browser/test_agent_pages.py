@@ -401,7 +401,11 @@ PAGES = {
         COMPLAINT, form="main form[action$='/reply']", then="#lint", status=200,
         fill={"#reply-body": "Normaal gesproken betalen wij binnen een week terug."})),
     "complaint-hand-over-errors": ("agent", submit(
-        COMPLAINT, form="main form[action$='/hand-over']", open_first="main details > summary")),
+        COMPLAINT, form="main form[action$='/hand-over']",
+        open_first="main details:has(form[action$='/hand-over']) > summary")),
+    "complaint-close-errors": ("agent", submit(
+        COMPLAINT, form="main form[action$='/close']",
+        open_first="main details:has(form[action$='/close']) > summary")),
     "complaint-classify-errors": ("agent", submit(COMPLAINT, form="main form[action$='/classify']", status=400)),
     # The mandate screen.
     "mandate": ("agent", visit(COMPLAINT + "/mandate")),

@@ -27,6 +27,11 @@ def test_two_visitors_of_a_kept_status_page_each_send_a_message(open_page, statu
     for page in (first, second, first, second):  # the second visit of each is a kept page
         page.goto(status_path)
     expect(first.locator("main")).to_contain_text("Nog geen berichten.")
+    # The page speaks the language the complaint was filed in, even to an English browser; the
+    # second visitor switches, and the choice holds on the kept page.
+    expect(second.locator("html")).to_have_attribute("lang", "nl")
+    navigate(second, second.locator(".header__language").get_by_role("link", name="English").click)
+    expect(second.locator("html")).to_have_attribute("lang", "en")
 
     second.get_by_label("Add information or reply").fill("The receipt number is 4411.")
     navigate(second, second.get_by_role("button", name="Send message").click)
