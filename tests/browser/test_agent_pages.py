@@ -12,12 +12,14 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.services import filing
 from portal.extensions import db
-from portal.models import Category, utcnow
+from portal.formatting import _when, _zone
+from portal.models import Category, Complaint, OutboxMail, utcnow
 from portal.services import complaints as service
 from portal.services import mandate, work
 from portal.services.organisation import get_calendar
@@ -147,15 +149,109 @@ def test_a_customer_files_an_agent_claims_replies_and_offers_within_the_mandate_
     expect(accept).to_be_checked()
     press(customer, offer.get_by_role("button", name="Send my answer"))
 
-    # Solved, for both of them; the customer may still open it again.
-    expect(customer.get_by_role("heading", level=1)).to_have_text("Your complaint is solved")
+    # Agreed: we carry it out by a dated promise; only the owner's "done" solves it.
+    expect(customer.get_by_role("heading", level=1)).to_have_text("We are doing what we agreed with you")
     expect(customer.locator("#offer")).to_have_count(0)
-    expect(customer.get_by_role("heading", name="Not solved after all?")).to_be_visible()
     agent.reload()
-    expect(agent.locator("main .caption")).to_contain_text("Your complaint is solved")
     expect(agent.locator("main")).to_contain_text(re.compile(r"€25\.50 · Accepted"))
-    expect(agent.get_by_label("Your message to the customer")).to_have_count(0)
+    carry_out = agent.locator("#carry-out")
+    carry_out.get_by_label("Payment reference", exact=False).fill("PAY-2026-4411")
+    press(agent, carry_out.get_by_role("button", name="Mark as done"))
+
+    # Solved, for both of them; the customer reads the payment reference and may still open it again.
+    customer.reload()
+    expect(customer.get_by_role("heading", level=1)).to_have_text("Your complaint is solved")
+    expect(customer.locator("#done")).to_contain_text("Payment reference: PAY-2026-4411")
+    expect(customer.get_by_role("heading", name="Not solved after all?")).to_be_visible()
+    expect(agent.locator("main .caption")).to_contain_text("Your complaint is solved")
+    expect(agent.locator("main")).to_contain_text("It closes by itself on")
+    expect(agent.locator("#carry-out")).to_have_count(0)
     no_console_errors(customer, agent)
+
+
+def test_an_offer_waits_three_working_days_is_accepted_carried_out_and_closes_on_the_day_we_said(
+        open_page, live_app):
+    """Right 3 and 6: time the customer takes to answer is theirs. The clock really moves (time-machine
+    moves it for the server and `flask portal tick` alike); no promise is missed while we wait, the
+    paused ones move on by the waited working time, and it closes on the day the page announced."""
+    with live_app.app_context():
+        calendar = get_calendar()
+        agent_person = person("agent")
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(language="en", email="three.days@example.com"))
+        filed = filing.file_draft(draft, calendar=calendar)
+        complaint = filed.complaint
+        work.claim(complaint, agent_person)
+        mandate.make_offer(complaint, agent_person, remedy="refund", amount_cents=2550, text=OFFER_TEXT,
+                           request_key=new_draft_key(), seen_counter=complaint.offer_counter, calendar=calendar)
+        db.session.commit()
+        reference, status = complaint.reference, f"/s/{filed.token}"
+        offered_at = complaint.waiting_since
+        three_days_later = calendar.add(offered_at, 3, "working_days")
+        paused_before = {p.id: p.due_at for p in complaint.promises if p.state == "open"}
+        # Without the pause, "we contact you" would be missed in these three days.
+        assert min(paused_before.values()) < three_days_later
+
+    def tick() -> str:
+        result = live_app.test_cli_runner().invoke(args=["portal", "tick"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    customer = open_page("en")
+    customer.goto(status)
+    expect(customer.get_by_role("heading", level=1)).to_have_text("We have made you a proposal")
+    expect(customer.locator("#waiting")).to_contain_text("We are waiting for your answer since")
+    expect(customer.locator("#offer")).to_contain_text("If you say yes, it is done by")
+
+    with time_machine.travel(three_days_later, tick=True):
+        # Three working days on: the due moments passed, but nothing is missed and no apology goes out.
+        assert "0 promise(s) marked missed" in tick()
+        customer.reload()
+        expect(customer.locator("#waiting")).to_be_visible()
+        expect(customer.locator("main")).not_to_contain_text("We did not keep")
+        accept = customer.locator("#offer").get_by_role("radio", name="Yes, I accept this")
+        accept.press("Space")
+        press(customer, customer.locator("#offer").get_by_role("button", name="Send my answer"))
+        expect(customer.get_by_role("heading", level=1)).to_have_text("We are doing what we agreed with you")
+        expect(customer.locator("#waiting")).to_have_count(0)
+        expect(customer.locator("#promises + *")).to_contain_text("because we waited for your answer")
+        with live_app.app_context():
+            complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
+            moved = {p.id: p.due_at for p in complaint.promises if p.id in paused_before}
+            assert all(moved[key] > due for key, due in paused_before.items() if key in moved)
+            carry_out = next(p for p in complaint.promises if p.key == "resolved" and p.state == "open")
+            expect(customer.locator("#promises + *")).to_contain_text(formatted(carry_out.due_at))
+
+        # The agent (logged in afresh: three days is past the idle time) pays and marks it done.
+        agent = open_page("en")
+        log_in(agent, "agent")
+        agent.goto(f"/agent/complaints/{reference}")
+        agent.locator("#carry-out").get_by_label("Payment reference", exact=False).fill("PAY-2026-0003")
+        press(agent, agent.locator("#carry-out").get_by_role("button", name="Mark as done"))
+        customer.reload()
+        expect(customer.get_by_role("heading", level=1)).to_have_text("Your complaint is solved")
+        expect(customer.locator("#done")).to_contain_text("Payment reference: PAY-2026-0003")
+        with live_app.app_context():
+            complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
+            closes_at = complaint.closes_at
+            assert [p.label_en for p in complaint.promises if p.state == "missed"] == []
+            assert db.session.scalars(select(OutboxMail).where(
+                OutboxMail.complaint_id == complaint.id, OutboxMail.kind == "missed")).all() == []
+            expect(customer.locator("#closing")).to_contain_text(
+                f"If we hear nothing from you by {formatted(closes_at)}, we close it.")
+
+    with time_machine.travel(closes_at - timedelta(minutes=1), tick=True):
+        assert "0 closed after being solved" in tick()
+    with time_machine.travel(closes_at + timedelta(minutes=1), tick=True):
+        assert "1 closed after being solved" in tick()
+        customer.reload()
+        expect(customer.locator("main .lead")).to_have_text("It was solved, and we have closed it.")
+    no_console_errors(customer, agent)
+
+
+def formatted(moment) -> str:
+    """A moment as an English page shows it."""
+    return _when(moment, "en", _zone())
 
 
 def test_an_offer_above_the_mandate_waits_for_a_supervisor_who_co_signs_in_their_own_session(
