@@ -48,3 +48,15 @@ def readability(text: str, language: str) -> float:
     per_sentence = metrics.words_per_sentence(text)
     per_word = sum(english_syllables(w) for w in words) / len(words)
     return EN_BASE - EN_PER_WORD_IN_SENTENCE * per_sentence - EN_PER_SYLLABLE * per_word
+
+
+# Flesch's bands, folded into the three an agent acts on: 70 and up reads easily (the charter's own
+# texts score at least that), below 50 is hard for many readers (B1 needs short sentences and words).
+EASY_FROM, HARD_BELOW = 70, 50
+
+
+def verdict(score: float) -> str:
+    """'easy', 'fair' or 'hard' for a readability score."""
+    if score >= EASY_FROM:
+        return "easy"
+    return "fair" if score >= HARD_BELOW else "hard"

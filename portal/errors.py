@@ -60,7 +60,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
-        return page("errors/403.html", 403)
+        # The language switch goes to the start page: a refused page repeats nothing of its address.
+        return page("errors/403.html", 403, here="/")
 
     @app.errorhandler(405)
     def method_not_allowed(_error):

@@ -42,6 +42,13 @@ class ReplyForm(FlaskForm):
                       validators=[Required(_l("Choose what happens after this message"))])
 
 
+class ManagerAnswerForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your answer to the customer, as the manager they asked for"), filters=[clean_text],
+        validators=[Required(_l("Write your answer to the customer")),
+                    LengthBetween(0, TEXT_MAX, "", _l("Your answer must be 5,000 characters or less"))])
+
+
 class CarryOutForm(FlaskForm):
     note = StringField(_l("Payment reference (the customer reads it; needed for money back)"), filters=[clean_line],
                        validators=[LengthBetween(0, 200, "", _l("The payment reference must be 200 characters "

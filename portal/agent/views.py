@@ -25,10 +25,10 @@ from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.secrets import new_draft_key
 from ..services.text import normalise_email
 from ..states import Kind, OfferState
-from ..wording.staff import REPLY_TEMPLATES
+from ..wording.staff import REPLY_TEMPLATES, readability_words
 from . import bp
-from .forms import (CarryOutForm, ClassifyForm, CloseForm, HandOverForm, LoginForm, MoveForm, NewComplaintForm,
-                    NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm)
+from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, LoginForm, ManagerAnswerForm,
+                    MoveForm, NewComplaintForm, NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm)
 
 
 def _complaint_or_404(reference: str) -> Complaint:
@@ -126,7 +126,8 @@ def _detail_forms(complaint: Complaint):
     hand_over.to.choices = choices([("", "")] + names)
     return dict(reply_form=ReplyForm(prefix="reply"), note_form=NoteForm(prefix="note"),
                 hand_over_form=hand_over, classify_form=ClassifyForm(prefix="classify"),
-                carry_out_form=CarryOutForm(prefix="done"), close_form=CloseForm(prefix="close"))
+                carry_out_form=CarryOutForm(prefix="done"), close_form=CloseForm(prefix="close"),
+                manager_form=ManagerAnswerForm(prefix="manager"))
 
 
 def _render_detail(complaint: Complaint, status=200, **forms):
@@ -140,10 +141,12 @@ def _render_detail(complaint: Complaint, status=200, **forms):
     context["page_errors"] = any(context[name].errors for name in DETAIL_FORMS)
     return render_template("agent/complaint.html", complaint=complaint, now=utcnow(), can_move=work.can_move,
                            calendar=get_calendar(), reply_templates=REPLY_TEMPLATES,
-                           accepted_offer=lifecycle.accepted_offer(complaint), **context), status
+                           accepted_offer=lifecycle.accepted_offer(complaint),
+                           manager_answer_waits=work.manager_answer_waits(complaint), **context), status
 
 
-DETAIL_FORMS = ("reply_form", "note_form", "hand_over_form", "classify_form", "carry_out_form", "close_form")
+DETAIL_FORMS = ("reply_form", "note_form", "hand_over_form", "classify_form", "carry_out_form", "close_form",
+                "manager_form")
 
 
 @bp.route("/complaints/<reference>")
@@ -176,10 +179,15 @@ def reply(reference):
     form = ReplyForm(prefix="reply")
     if form.validate_on_submit():
         findings = lint(form.body.data, complaint.language)
+        reading = readability_words(form.body.data, complaint.language)
+        if request.form.get("preview"):
+            # "How does it read?" without JavaScript: the words found and the score, nothing sent.
+            return _render_detail(complaint, 200, reply_form=form, reply_findings=findings, reply_reading=reading,
+                                  reply_previewed=True)
         if findings and form.checked.data != form.body.data:
             # Rights 3 and 4: a plain, firm answer. Warn once; the same text again is sent.
             form.checked.data = form.body.data
-            return _render_detail(complaint, 200, reply_form=form, reply_findings=findings)
+            return _render_detail(complaint, 200, reply_form=form, reply_findings=findings, reply_reading=reading)
         try:
             work.reply(complaint, current_user, form.body.data, asks_question=form.then.data == "question",
                        resolves=form.then.data == "solved")
@@ -189,6 +197,17 @@ def reply(reference):
             flash(_l("Your message is on the customer's page and is mailed."), "success")
             return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
     return _render_detail(complaint, 400, reply_form=form)
+
+
+@bp.route("/readability", methods=["POST"])
+@role_required("agent")
+def readability():
+    """The reply box's reading score as the agent types (the enhancement of "How does it read?")."""
+    text = (request.form.get("text") or "")[:TEXT_MAX]
+    language = request.form.get("language")
+    if language not in current_app.config["LANGUAGES"]:
+        return {"error": str(_l("Choose a language."))}, 400
+    return {"words": readability_words(text, language) if text.strip() else ""}
 
 
 @bp.route("/complaints/<reference>/note", methods=["POST"])
@@ -252,6 +271,23 @@ def carried_out(reference, offer_id):
             flash(_l("Marked as done. The customer reads it, with the day it closes."), "success")
             return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
     return _render_detail(complaint, 400, carry_out_form=form)
+
+
+@bp.route("/complaints/<reference>/manager-answer", methods=["POST"])
+@role_required("supervisor")
+def manager_answer(reference):
+    """Right 10: the manager the customer asked for answers, without taking the complaint over."""
+    complaint = _complaint_or_404(reference)
+    form = ManagerAnswerForm(prefix="manager")
+    if form.validate_on_submit():
+        try:
+            work.answer_as_manager(complaint, current_user, form.body.data)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("Your answer is on the customer's page and is mailed. The owner goes on with it."), "success")
+            return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
+    return _render_detail(complaint, 400, manager_form=form)
 
 
 @bp.route("/complaints/<reference>/close", methods=["POST"])

@@ -15,6 +15,7 @@ from ..states import PromiseState, Status
 from . import timelines
 from .calendar import BusinessCalendar
 from .errors import DomainError
+from ..wording.customer import mail_subject
 from .outbox import public_url, queue_mail
 from .secrets import hash_token, new_token, normalise_reference
 from .text import normalise_email
@@ -149,8 +150,7 @@ def update_contact(complaint: Complaint, *, name: str, email: str, phone: str | 
         # Whoever changed it had a link: the old address hears it, so a stolen link is noticed. No
         # link in this mail: the old address may no longer be theirs.
         queue_mail("address_changed", old_email, complaint.language,
-                   lambda: gettext("The email address for your complaint has changed (%(ref)s)",
-                                   ref=complaint.reference),
+                   mail_subject("address_changed", complaint),
                    complaint, old_email=old_email)
     return changed
 
@@ -172,7 +172,7 @@ def withdraw(complaint: Complaint, now: datetime | None = None) -> None:
     record_event(complaint, "withdrawn")
     db.session.flush()
     queue_mail("withdrawn", complaint.email, complaint.language,
-               lambda: gettext("You have withdrawn your complaint (%(ref)s)", ref=complaint.reference),
+               mail_subject("withdrawn", complaint),
                complaint)
 
 
@@ -209,7 +209,7 @@ def resend_status_link(reference: str, email: str) -> bool:
     record_event(complaint, "link_sent_again")
     db.session.flush()
     queue_mail("link", complaint.email, complaint.language,
-               lambda: gettext("The link to your complaint (%(ref)s)", ref=complaint.reference),
+               mail_subject("link", complaint),
                complaint, status_url=status_url(token))
     return True
 

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,6 +36,7 @@ from .complaints import add_status_link, record_event, status_url_for_mail
 from .errors import DomainError, refuse
 from .money import MAX_AMOUNT_CENTS
 from .organisation import get_calendar
+from ..wording.customer import mail_subject
 from .outbox import render_mail, unwritten_mail, written_when_sent
 from .secrets import is_draft_key, new_draft_key, new_reference
 from .text import clean_line, clean_text, is_email_address, is_phone_number, normalise_email
@@ -247,7 +247,7 @@ def _write_filed_mail(row: OutboxMail) -> dict:
     with a secret link of its own (only hashes are kept: the filing's link cannot be read back)."""
     complaint = db.session.get(Complaint, row.complaint_id)
     return render_mail("filed", row.recipient, row.language,
-                       lambda: gettext("We have received your message (%(ref)s)", ref=complaint.reference),
+                       mail_subject("filed", complaint),
                        complaint, status_url=status_url_for_mail(complaint))
 
 

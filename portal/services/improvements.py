@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
 
-from flask_babel import gettext
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from ..models import Complaint, Improvement, ImprovementLink, User, utcnow
 from .audit import audit
 from .complaints import status_url_for_mail
 from .errors import SettingError
+from ..wording.customer import mail_subject
 from .outbox import queue_mail
 from .plain_language import refuse_hedges
 from .secrets import normalise_reference
@@ -75,7 +75,7 @@ def _tell_customers(improvement: Improvement) -> int:
         if link.mailed_at is None and link.complaint.anonymised_at is None:  # erased: no address to mail
             complaint = link.complaint
             queue_mail("improvement", complaint.email, complaint.language,
-                       lambda c=complaint: gettext("Because you told us: what we changed (%(ref)s)", ref=c.reference),
+                       mail_subject("improvement", complaint),
                        complaint, improvement=improvement, status_url=status_url_for_mail(complaint))
             link.mailed_at = utcnow()
             mailed += 1

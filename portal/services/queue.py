@@ -40,8 +40,8 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
         query = query.where(Complaint.owner_id.is_(None))
     elif view == "overdue":
         query = query.where(Complaint.next_due_at < now)
-    elif view == "escalated":
-        query = query.where(Complaint.escalated_at.is_not(None))
+    elif view == "escalated":  # the supervisors' task list: a customer asked for a manager, unanswered
+        query = query.where(Complaint.escalated_at.is_not(None), Complaint.escalation_answered_at.is_(None))
     elif view == "attention":
         query = query.where(Complaint.attention_at.is_not(None), Complaint.owner_id == user.id)
     if category_id:

@@ -21,6 +21,7 @@ from .calendar import BusinessCalendar
 from .complaints import record_event, require_open, status_url_for_mail
 from .errors import DomainError
 from .organisation import get_calendar
+from ..wording.customer import mail_subject
 from .outbox import queue_mail
 from .plain_language import refuse_vague_words
 
@@ -94,7 +95,7 @@ def hand_over(complaint: Complaint, by: User, to: User, note: str, now: datetime
 
 def _tell_new_owner(complaint: Complaint, owner: User) -> None:
     queue_mail("handed_over", complaint.email, complaint.language,
-               lambda: gettext("Your complaint has a new contact person (%(ref)s)", ref=complaint.reference),
+               mail_subject("handed_over", complaint),
                complaint, new_owner=owner, status_url=status_url_for_mail(complaint))
 
 
@@ -127,6 +128,7 @@ def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = N
         timelines.keep_promise(complaint, key, now)
     if agent.can(Role.SUPERVISOR) and complaint.escalated_at is not None:
         timelines.keep_promise(complaint, "manager", now)
+        complaint.escalation_answered_at = complaint.escalation_answered_at or now
     if complaint.status == Status.RECEIVED:
         complaint.status = Status.IN_PROGRESS
     complaint.updated_at = now
@@ -149,8 +151,48 @@ def reply(complaint: Complaint, agent: User, body: str, now: datetime | None = N
         lifecycle.start_wait(complaint, WaitingFor.NEW_DATE, now, calendar)
     db.session.flush()
     queue_mail("reply", complaint.email, complaint.language,
-               lambda: gettext("A message about your complaint (%(ref)s)", ref=complaint.reference),
+               mail_subject("reply", complaint),
                complaint, message=message, author=agent, status_url=status_url_for_mail(complaint))
+    return message
+
+
+def manager_answer_waits(complaint: Complaint) -> bool:
+    """The customer asked for a manager and no manager has answered them yet."""
+    return complaint.escalated_at is not None and complaint.escalation_answered_at is None
+
+
+def answer_as_manager(complaint: Complaint, supervisor: User, body: str, now: datetime | None = None) -> Message:
+    """Right 10: the manager the customer asked for answers them, dated, on the status page and by
+    mail, without taking the complaint over: the owner goes on, and reads what the manager wrote.
+    The answer keeps the promise "a manager contacts you"; one answer per request, also when two
+    supervisors send at once."""
+    if not supervisor.can(Role.SUPERVISOR):
+        raise WorkError(_l("Only a supervisor can answer a request for a manager."))
+    if not body or not body.strip():
+        raise WorkError(_l("Write your answer to the customer."))
+    if complaint.status in (Status.WITHDRAWN, Status.CLOSED):
+        raise WorkError(_l("This complaint is closed or withdrawn: the customer no longer gets messages on it."))
+    now = now or utcnow()
+    # A conditional UPDATE, so a second supervisor sending at the same moment is told, not doubled.
+    answered = db.session.execute(
+        update(Complaint).where(Complaint.id == complaint.id, Complaint.escalated_at.is_not(None),
+                                Complaint.escalation_answered_at.is_(None))
+        .values(escalation_answered_at=now).execution_options(synchronize_session=False))
+    if answered.rowcount != 1:
+        db.session.refresh(complaint)
+        raise WorkError(_l("A manager has already answered this request. You find the answer under Messages."))
+    complaint.escalation_answered_at = now
+    message = Message(author="agent", user_id=supervisor.id, body=body.strip(), created_at=now)
+    complaint.messages.append(message)
+    timelines.keep_promise(complaint, "manager", now)
+    complaint.updated_at = now
+    if complaint.owner_id is not None and complaint.owner_id != supervisor.id:
+        complaint.attention_at = now  # the owner reads what the manager told their customer
+    record_event(complaint, "manager_answered", actor="agent", user_id=supervisor.id, name=supervisor.name)
+    db.session.flush()
+    queue_mail("reply", complaint.email, complaint.language,
+               lambda: gettext("A manager answers you about your complaint (%(ref)s)", ref=complaint.reference),
+               complaint, message=message, author=supervisor, status_url=status_url_for_mail(complaint))
     return message
 
 

@@ -1,4 +1,6 @@
 """What the customer reads for a code: plain (B1), kind, no hedge words (the charter lint checks it)."""
+from flask_babel import gettext
+
 from ..i18n import lazy_gettext as _l
 
 STATUS_HEADLINE = {
@@ -54,6 +56,7 @@ CUSTOMER_EVENT_TEXT = {
     "contact_changed": _l("You changed how we reach you"),
     "withdrawn": _l("You withdrew it"),
     "manager_asked": _l("You asked for a manager to look at it"),
+    "manager_answered": _l("%(name)s, a manager, answered you"),
     "link_sent_again": _l("We mailed you the link to this page again"),
     "promise_missed": _l("We did not keep a promise"),
     "claimed": _l("%(name)s picked it up and is your contact person"),
@@ -83,3 +86,39 @@ CUSTOMER_EVENT_TEXT = {
 
 def kind_group(kind: str) -> str:
     return "complaint" if kind == "complaint" else "signal"
+
+
+# The subject of each customer mail, in the word for what they sent: a compliment is never called
+# a complaint. Called while the mail is rendered, so gettext answers in the customer's language.
+MAIL_SUBJECTS = {
+    ("filed", "complaint"): lambda ref: gettext("We have received your complaint (%(ref)s)", ref=ref),
+    ("filed", "compliment"): lambda ref: gettext("We have received your compliment (%(ref)s)", ref=ref),
+    ("filed", "suggestion"): lambda ref: gettext("We have received your idea (%(ref)s)", ref=ref),
+    ("reply", "complaint"): lambda ref: gettext("A message about your complaint (%(ref)s)", ref=ref),
+    ("reply", "compliment"): lambda ref: gettext("A message about your compliment (%(ref)s)", ref=ref),
+    ("reply", "suggestion"): lambda ref: gettext("A message about your idea (%(ref)s)", ref=ref),
+    ("link", "complaint"): lambda ref: gettext("The link to your complaint (%(ref)s)", ref=ref),
+    ("link", "compliment"): lambda ref: gettext("The link to your compliment (%(ref)s)", ref=ref),
+    ("link", "suggestion"): lambda ref: gettext("The link to your idea (%(ref)s)", ref=ref),
+    ("address_changed", "complaint"): lambda ref: gettext(
+        "The email address for your complaint has changed (%(ref)s)", ref=ref),
+    ("address_changed", "compliment"): lambda ref: gettext(
+        "The email address for your compliment has changed (%(ref)s)", ref=ref),
+    ("address_changed", "suggestion"): lambda ref: gettext(
+        "The email address for your idea has changed (%(ref)s)", ref=ref),
+    ("withdrawn", "complaint"): lambda ref: gettext("You have withdrawn your complaint (%(ref)s)", ref=ref),
+    ("withdrawn", "compliment"): lambda ref: gettext("You have withdrawn your compliment (%(ref)s)", ref=ref),
+    ("withdrawn", "suggestion"): lambda ref: gettext("You have withdrawn your idea (%(ref)s)", ref=ref),
+    ("handed_over", "complaint"): lambda ref: gettext("Your complaint has a new contact person (%(ref)s)", ref=ref),
+    ("handed_over", "compliment"): lambda ref: gettext(
+        "Your compliment has a new contact person (%(ref)s)", ref=ref),
+    ("handed_over", "suggestion"): lambda ref: gettext("Your idea has a new contact person (%(ref)s)", ref=ref),
+    ("improvement", "complaint"): lambda ref: gettext("Because you told us: what we changed (%(ref)s)", ref=ref),
+    ("improvement", "compliment"): lambda ref: gettext("Because you told us: what we changed (%(ref)s)", ref=ref),
+    ("improvement", "suggestion"): lambda ref: gettext("Your idea: what we changed (%(ref)s)", ref=ref),
+}
+
+
+def mail_subject(mail: str, complaint):
+    """subject=mail_subject("reply", complaint): what `queue_mail` calls in the customer's language."""
+    return lambda: MAIL_SUBJECTS[(mail, complaint.kind)](complaint.reference)

@@ -15,6 +15,7 @@ STAFF_EVENT_TEXT = {
     "taken_over": _l("%(name)s took it over from %(previous)s"),
     "reassigned": _l("It was opened again and went to %(name)s: %(previous)s no longer works here"),
     "agent_replied": _l("%(name)s replied"),
+    "manager_answered": _l("%(name)s answered as the manager the customer asked for"),
     "classified": _l("Classified"),
     "note_added": _l("%(name)s wrote an internal note"),
     "promise_moved": _l("A date was moved: %(reason)s"),
@@ -75,3 +76,19 @@ STATUS_WORDS = {
     "agreed": _l("Agreed, to carry out"),
     "resolved": _l("Resolved"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
 }
+
+
+# How a reply reads (charter.readability.verdict), shown under the reply box as the agent types.
+READABILITY_WORDS = {
+    "easy": _l("Reading score %(score)s: easy to read."),
+    "fair": _l("Reading score %(score)s: fairly easy. Shorter sentences make it easier."),
+    "hard": _l("Reading score %(score)s: hard to read. Use shorter sentences and shorter words."),
+}
+
+
+def readability_words(text: str, language: str) -> str:
+    """The score and a plain verdict for the text, in the reader's (the agent's) language."""
+    from charter.readability import readability, verdict
+
+    score = readability(text, language)
+    return str(READABILITY_WORDS[verdict(score)] % {"score": round(score)})

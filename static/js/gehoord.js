@@ -68,6 +68,25 @@
     if (field.value.length) { update(); }
   });
 
+  // The reply box's reading score as the agent types; the server counts the syllables, the
+  // "How does it read?" button does the same without JavaScript.
+  document.querySelectorAll("[data-readability-url]").forEach(function (meter) {
+    var field = document.getElementById(meter.dataset.readabilityFor);
+    var token = field && field.form.querySelector("input[name$='csrf_token']");
+    if (!field || !token || !window.fetch) { return; }
+    var timer;
+    function update() {
+      var body = new URLSearchParams({ text: field.value, language: meter.dataset.language });
+      fetch(meter.dataset.readabilityUrl, { method: "POST", body: body, credentials: "same-origin",
+                                            headers: { "X-CSRFToken": token.value } })
+        .then(function (answer) { return answer.ok ? answer.json() : null; })
+        .then(function (result) { if (result) { meter.textContent = result.words; } })
+        .catch(function () { /* the button still works */ });
+    }
+    field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 400); });
+    if (field.value.trim() && !meter.textContent.trim()) { update(); }
+  });
+
   // Print button for the confirmation page.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.closest(".js-only").hidden = false;

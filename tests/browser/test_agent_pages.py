@@ -112,6 +112,8 @@ def test_a_customer_files_an_agent_claims_replies_and_offers_within_the_mandate_
 
     # The reply: written, sent with the keyboard, and on the customer's status page.
     agent.get_by_label("Your message to the customer").fill(REPLY)
+    # As the agent types, the box says how easily it reads (the server counts the syllables).
+    expect(agent.locator("#reply-readability")).to_contain_text(re.compile(r"Reading score \d+: easy to read"))
     press(agent, agent.get_by_role("button", name="Send to the customer"))
     expect(agent.locator(".notice[role=status]")).to_contain_text(
         "Your message is on the customer's page and is mailed.")
@@ -447,7 +449,8 @@ def visit(path, status=200):
     return arrive
 
 
-def submit(path, form="main form", fill=None, check=(), open_first=None, then=".error-summary", status=None):
+def submit(path, form="main form", fill=None, check=(), open_first=None, then=".error-summary", status=None,
+           button=None):
     """Open the page, fill in what is given, send the form, and see the answer (an error summary).
 
     `status`, when given, is the HTTP status the answer must have."""
@@ -460,7 +463,8 @@ def submit(path, form="main form", fill=None, check=(), open_first=None, then=".
         for selector, value in (fill or {}).items():
             page.locator(selector).fill(value)
         with page.expect_navigation() as navigation:
-            page.locator(f"{form.format(**world)} button[type=submit]").first.click()
+            chosen = f"[name={button}]" if button else ""
+            page.locator(f"{form.format(**world)} button[type=submit]{chosen}").first.click()
         if status is not None:
             assert navigation.value.status == status, f"{page.url} answered {navigation.value.status}"
         expect(page.locator(then)).to_be_visible()
@@ -490,6 +494,13 @@ PAGES = {
     "complaint-unclaimed": ("agent", visit("/agent/complaints/{unclaimed}")),
     "complaint-overdue": ("agent", visit("/agent/complaints/{late}")),
     "complaint-escalated": ("agent", visit("/agent/complaints/{escalated}")),
+    "complaint-escalated-for-a-manager": ("supervisor", visit("/agent/complaints/{escalated}")),
+    "complaint-manager-answer-errors": ("supervisor", submit(
+        "/agent/complaints/{escalated}", form="main form[action$='/manager-answer']", status=400)),
+    "queue-escalated-for-a-manager": ("supervisor", visit("/agent/?view=escalated")),
+    "complaint-reply-how-does-it-read": ("agent", submit(
+        COMPLAINT, form="main form[action$='/reply']", then="#reply-readability", status=200,
+        fill={"#reply-body": "Het spijt me. Wij sturen u vandaag een nieuw boek."}, button="preview")),
     "complaint-claimed-with-messages-notes-promises-offer": ("agent", visit("/agent/complaints/{claimed}")),
     "complaint-reply-from-an-example": ("agent", visit(COMPLAINT + "?start=listen")),
     "complaint-reply-errors": ("agent", submit(COMPLAINT, form="main form[action$='/reply']", status=400)),

@@ -178,3 +178,26 @@ def test_without_a_mail_server_the_command_says_so_and_keeps_the_mails(app_confi
     assert "No MAIL_SERVER is set" in result.output
     mail = the_mail()
     assert mail.status == "pending" and mail.attempts == 0
+
+
+@pytest.mark.parametrize("kind,category,wish,word_en,word_nl", [
+    ("complaint", "delivery", "compensation", "complaint", "klacht"),
+    ("compliment", None, None, "compliment", "compliment"),
+    ("suggestion", None, None, "idea", "idee")])
+def test_each_mail_names_what_they_sent_in_their_language(create_complaint, kind, category, wish, word_en, word_nl):
+    from portal.services import work
+    from tests.fixtures.people import person
+
+    english, _ = create_complaint(kind, category=category, wish=wish, language="en")
+    dutch, _ = create_complaint(kind, category=category, wish=wish, language="nl", email="anne@example.com")
+    for complaint, word in ((english, word_en), (dutch, word_nl)):
+        filed = db.session.scalar(select(OutboxMail).where(OutboxMail.complaint_id == complaint.id,
+                                                           OutboxMail.kind == "filed"))
+        assert word in outbox.WRITERS["filed"](filed)["subject"].lower()
+        work.claim(complaint, person("agent"))
+        work.reply(complaint, person("agent"), "Thank you, we read it all.")
+        db.session.flush()
+        reply = db.session.scalar(select(OutboxMail).where(OutboxMail.complaint_id == complaint.id,
+                                                           OutboxMail.kind == "reply"))
+        assert word in reply.subject.lower()
+    assert "klacht" not in reply.subject.lower() or kind == "complaint"

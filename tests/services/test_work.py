@@ -2,11 +2,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.fixtures.complaints import working_day_after
 from portal.extensions import db
-from portal.models import Event, OutboxMail, utcnow
+from portal.models import Complaint, Event, OutboxMail, utcnow
 from portal.services import complaints as service
 from portal.services import mandate, work
 from portal.services.complaints import mark_missed_promises
@@ -74,6 +74,40 @@ def test_a_supervisor_takes_over_an_escalated_complaint_and_their_reply_keeps_th
     with pytest.raises(work.WorkError):
         work.hand_over(owned, agent, agent, "Back to me.")  # an agent who no longer owns it cannot
     assert owned.owner_id == supervisor.id
+
+
+def test_a_manager_answers_a_request_for_a_manager_without_taking_the_complaint_over(owned):
+    agent, supervisor = person("agent"), person("supervisor")
+    service.ask_for_manager(owned, "Nobody listens.", get_calendar())
+    db.session.commit()
+    assert work.manager_answer_waits(owned)
+    with pytest.raises(work.WorkError):
+        work.answer_as_manager(owned, agent, "I am not a manager.")  # an agent cannot answer as one
+    with pytest.raises(work.WorkError):
+        work.answer_as_manager(owned, supervisor, "   ")
+    message = work.answer_as_manager(owned, supervisor, "Dear Fatima, I read it all. Sanne refunds you today.")
+    db.session.commit()
+    assert owned.owner_id == agent.id, "the owner keeps it"
+    assert step(owned, "manager")[0].state == "kept" and not work.manager_answer_waits(owned)
+    assert message in owned.messages and message.user_id == supervisor.id
+    assert owned.attention_at is not None, "the owner is shown what the manager wrote"
+    mail = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "reply")).all()[-1]
+    assert "Sanne refunds you today" in mail.body_text and "Ahmed Bakker" in mail.body_text
+    assert owned.events[-1].kind == "manager_answered"
+    # A second answer (a colleague who had the page open) is refused: one answer per request.
+    with pytest.raises(work.WorkError, match="already answered"):
+        work.answer_as_manager(owned, person("admin"), "Me too.")
+    assert len([m for m in owned.messages if m.author == "agent"]) == 1
+
+
+def test_a_second_supervisor_sending_at_the_same_moment_is_told_not_doubled(owned, app):
+    supervisor = person("supervisor")
+    service.ask_for_manager(owned, "", get_calendar())
+    db.session.commit()
+    # The other supervisor's answer landed between this page's load and its send.
+    db.session.execute(update(Complaint).where(Complaint.id == owned.id).values(escalation_answered_at=utcnow()))
+    with pytest.raises(work.WorkError, match="already answered"):
+        work.answer_as_manager(owned, supervisor, "Dear Fatima, I looked at it.")
 
 
 def resolve(complaint, agent):

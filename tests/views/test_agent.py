@@ -378,6 +378,61 @@ def test_the_lint_warns_about_hedge_words_before_a_reply_is_sent(client, auth, c
     assert db.session.scalar(select(Message.body)) == text, "the same text again is sent as it is"
 
 
+def test_how_does_it_read_shows_the_score_and_a_verdict_and_sends_nothing(client, auth, create_complaint):
+    complaint, _ = create_complaint(language="en")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    reply = f"/agent/complaints/{complaint.reference}/reply"
+    hard = ("Notwithstanding the aforementioned considerations regarding organisational responsibilities, "
+            "compensation determination necessitates comprehensive investigation of contractual obligations.")
+    page = soup(client.post(reply, headers=EN, data={"reply-body": hard, "preview": "1"}))
+    assert "hard to read" in text_of(page.find(id="reply-readability"))
+    assert page.find("textarea", id="reply-body").get_text().strip() == hard, "the text stays to be changed"
+    easy = "I am sorry. We pay you back today."
+    page = soup(client.post(reply, headers=EN, data={"reply-body": easy, "preview": "1"}))
+    assert "easy to read" in text_of(page.find(id="reply-readability"))
+    assert "No vague or hard words found." in text_of(page)
+    assert db.session.scalar(select(func.count(Message.id))) == 0, "a preview sends nothing"
+
+
+def test_the_reading_score_as_the_agent_types(client, auth):
+    auth.login()
+    answer = client.post("/agent/readability", headers=EN, data={"text": "I am sorry. We pay you back today.",
+                                                                 "language": "en"})
+    assert answer.status_code == 200 and "easy to read" in answer.get_json()["words"]
+    dutch = client.post("/agent/readability", headers=EN, data={"text": "Het spijt me. Wij betalen u vandaag terug.",
+                                                                "language": "nl"})
+    assert "easy to read" in dutch.get_json()["words"], "the text's language, the agent's words"
+    assert client.post("/agent/readability", data={"text": "x", "language": "fr"}).status_code == 400
+
+
+def test_a_supervisor_answers_as_the_manager_and_an_agent_cannot(client, auth, create_complaint):
+    complaint, token = create_complaint(language="en")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    complaint_service.ask_for_manager(complaint, "Nobody listens.", get_calendar())
+    db.session.commit()
+    path = f"/agent/complaints/{complaint.reference}/manager-answer"
+    assert soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN)).find(id="manager") is None, \
+        "an agent sees no manager's form"
+    assert client.post(path, data={"manager-body": "Hello"}).status_code == 403
+    auth.logout()
+    auth.login("supervisor")
+    queue = text_of(soup(client.get("/agent/?view=escalated", headers=EN)))
+    assert complaint.reference in queue, "a task in the supervisors' view"
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
+    assert "Nobody listens." in text_of(page.find(id="manager"))
+    empty = soup(client.post(path, headers=EN, data={"manager-body": ""}))
+    assert "Write your answer to the customer" in text_of(empty.find(class_="error-summary"))
+    response = client.post(path, headers=EN, data={"manager-body": "Dear Fatima, I read it. We pay you today."})
+    assert response.status_code == 302
+    assert complaint.reference not in text_of(soup(client.get("/agent/?view=escalated", headers=EN)))
+    db.session.refresh(complaint)
+    assert complaint.owner.role == "agent", "the owner keeps it"
+    status = text_of(soup(client.get(f"/s/{token}", headers=EN)))
+    assert "Dear Fatima, I read it. We pay you today." in status and "a manager, answered you" in status
+
+
 def test_classifying_what_it_was(client, auth, create_complaint):
     complaint, _ = create_complaint()
     auth.login()
