@@ -91,4 +91,5 @@ def readability_words(text: str, language: str) -> str:
     from charter.readability import readability, verdict
 
     score = readability(text, language)
-    return str(READABILITY_WORDS[verdict(score)] % {"score": round(score)})
+    # Flesch's formula runs past both ends for very short or very long words; 0-100 is what people know.
+    return str(READABILITY_WORDS[verdict(score)] % {"score": max(0, min(100, round(score)))})

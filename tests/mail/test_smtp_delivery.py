@@ -84,7 +84,7 @@ def test_filing_queues_one_mail_and_sending_delivers_it_in_dutch(app, client, sm
     assert mail.rcpt_tos == ["fatima@example.com"]
     assert "fatima@example.com" in mail["To"]
     assert complaint.reference in mail["Subject"]
-    assert "Wij hebben uw bericht ontvangen" in mail["Subject"]
+    assert "Wij hebben uw klacht ontvangen" in mail["Subject"]
     text, html = mail.text, mail.html
     assert '<html lang="nl">' in html
     assert len(complaint.promises) == 3
@@ -119,7 +119,7 @@ def test_filing_in_english_gets_the_mail_in_english_through_the_send_mail_comman
     mail = smtp.received[0]
     token = mailed_token(mail)
     assert mail.rcpt_tos == ["grace@example.com"] and "grace@example.com" in mail["To"]
-    assert mail["Subject"] == f"We have received your message ({complaint.reference})"
+    assert mail["Subject"] == f"We have received your complaint ({complaint.reference})"
     text, html = mail.text, mail.html
     assert '<html lang="en">' in html
     assert len(complaint.promises) == 3

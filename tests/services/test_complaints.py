@@ -82,7 +82,7 @@ def test_filing_keeps_the_words_verbatim_and_queues_one_mail_in_the_customer_lan
 
     assert write_waiting() == (1, 0)
     db.session.refresh(mail)
-    assert mail.subject == f"We have received your message ({complaint.reference})"
+    assert mail.subject == f"We have received your complaint ({complaint.reference})"
     token = re.search(r"/s/([\w-]+)", mail.body_text).group(1)
     assert f"/s/{token}" in mail.body_html
     assert service.complaint_for_token(token) == complaint, "the mailed link opens this complaint"

@@ -95,7 +95,7 @@ def test_a_manager_answers_a_request_for_a_manager_without_taking_the_complaint_
     assert "Sanne refunds you today" in mail.body_text and "Ahmed Bakker" in mail.body_text
     assert owned.events[-1].kind == "manager_answered"
     # A second answer (a colleague who had the page open) is refused: one answer per request.
-    with pytest.raises(work.WorkError, match="already answered"):
+    with pytest.raises(work.WorkError, match="al beantwoord"):
         work.answer_as_manager(owned, person("admin"), "Me too.")
     assert len([m for m in owned.messages if m.author == "agent"]) == 1
 
@@ -106,7 +106,7 @@ def test_a_second_supervisor_sending_at_the_same_moment_is_told_not_doubled(owne
     db.session.commit()
     # The other supervisor's answer landed between this page's load and its send.
     db.session.execute(update(Complaint).where(Complaint.id == owned.id).values(escalation_answered_at=utcnow()))
-    with pytest.raises(work.WorkError, match="already answered"):
+    with pytest.raises(work.WorkError, match="al beantwoord"):
         work.answer_as_manager(owned, supervisor, "Dear Fatima, I looked at it.")
 
 

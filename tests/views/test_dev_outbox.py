@@ -24,7 +24,7 @@ def test_the_outbox_page_shows_the_confirmation_and_its_link_opens_the_status_pa
 
     listing = text_of(soup(client.get("/dev/outbox")))
     assert "fatima@example.com" in listing
-    assert f"We have received your message ({complaint.reference})" in listing
+    assert f"We have received your complaint ({complaint.reference})" in listing
 
     mail_id = db.session.scalar(select(OutboxMail.id).where(OutboxMail.complaint_id == complaint.id))
     page = soup(client.get(f"/dev/outbox/{mail_id}"))
