@@ -255,6 +255,8 @@ def refuse_cosign(offer: Offer, supervisor: User, reason: str, now: datetime | N
 
 def _make_offer_known(complaint: Complaint, offer: Offer, now: datetime) -> None:
     complaint.status = Status.PROPOSAL_MADE
+    # A named person's offer on their page and in a mail is the contact we promised, too.
+    timelines.keep_promise(complaint, "contact", now)
     timelines.keep_promise(complaint, "proposal", now)
     timelines.keep_promise(complaint, "new_proposal", now)
     timelines.keep_promise(complaint, "decision", now)  # the customer hears our decision: this offer

@@ -181,9 +181,11 @@ def test_an_offer_waits_three_working_days_is_accepted_carried_out_and_closes_on
         agent_person = person("agent")
         draft = filing.start_draft("complaint")
         filing.save_answers(draft, answers(language="en", email="three.days@example.com"))
-        filed = filing.file_draft(draft, calendar=calendar)
+        # Filed eleven days ago and answered since: "what we agreed is done" falls within the wait.
+        filed = filing.file_draft(draft, calendar=calendar, now=utcnow() - timedelta(days=11))
         complaint = filed.complaint
         work.claim(complaint, agent_person)
+        work.reply(complaint, agent_person, "Dear Sam, I am sorry. I look at it today.")
         mandate.make_offer(complaint, agent_person, remedy="refund", amount_cents=2550, text=OFFER_TEXT,
                            request_key=new_draft_key(), seen_counter=complaint.offer_counter, calendar=calendar)
         db.session.commit()
@@ -191,7 +193,7 @@ def test_an_offer_waits_three_working_days_is_accepted_carried_out_and_closes_on
         offered_at = complaint.waiting_since
         three_days_later = calendar.add(offered_at, 3, "working_days")
         paused_before = {p.id: p.due_at for p in complaint.promises if p.state == "open"}
-        # Without the pause, "we contact you" would be missed in these three days.
+        # Without the pause, a promise would be missed in these three days.
         assert min(paused_before.values()) < three_days_later
 
     def tick() -> str:
