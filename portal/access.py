@@ -4,18 +4,23 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
 
 def role_required(role: str):
-    """Logged in, and at least this role; anyone else gets a 403 page, never data."""
+    """Logged in, and at least this role; anyone else gets a 403 page, never data. An admin whom the
+    organisation asks to use two-step login sets it up first (the two-step pages need only a login)."""
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
+            from .services.sign_in import two_step_missing
+
             if not current_user.can(role):
                 abort(403)
+            if two_step_missing(current_user):
+                return redirect(url_for("agent.two_step_page"))
             return view(*args, **kwargs)
         return wrapped
     return decorator

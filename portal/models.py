@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
-                        Index, TypeDecorator, UniqueConstraint, event, func)
+                        Index, TypeDecorator, UniqueConstraint, event, false as sa_false, func)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
@@ -76,6 +76,8 @@ class Organisation(db.Model):
     # Working days to carry out an accepted remedy, per remedy ("refund" -> 5); a missing remedy takes
     # the default of services.lifecycle.CARRY_OUT_DAYS, and 0 means: nothing left to do after yes.
     carry_out_days: Mapped[dict | None] = mapped_column(JSON)
+    # Admins cannot open a page until they have set up two-step login.
+    admins_need_two_step: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -172,6 +174,14 @@ class User(UserMixin, db.Model):
     # Part of every session's id: bumping it (logout, a new password, deactivation) ends every
     # session of this person, also a cookie copied to another browser.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by an admin who forces a reset: the password no longer logs in, only a mailed link does.
+    must_choose_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Two-step login (services/sign_in.py): the TOTP secret once confirmed, one waiting to be
+    # confirmed, and the last time step used, so a code seen over a shoulder cannot be used again.
+    two_step_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    two_step_last_step: Mapped[int | None] = mapped_column(Integer)
 
     ROLES = tuple(Role)
 
@@ -181,6 +191,30 @@ class User(UserMixin, db.Model):
     def can(self, role: str) -> bool:
         """Supervisors can do what agents can, admins what supervisors can."""
         return self.active and self.ROLES.index(Role(self.role)) >= self.ROLES.index(Role(role))
+
+
+class PasswordReset(db.Model):
+    """A link to choose a new password: it works once, for 30 minutes; only its hash is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that logs in instead of the app's code (a lost phone); only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Complaint(db.Model):
@@ -239,6 +273,8 @@ class Complaint(db.Model):
     # Privacy: the customer asked us to erase their personal data (an admin confirms), and the
     # moment it was erased (by that confirmation or by `flask portal purge` after the retention).
     erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # How the request came: "web" (the status page), or "phone" / "letter" / "mail", recorded by staff.
+    erasure_requested_via: Mapped[str | None] = mapped_column(String(10))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What it was, told by the person who handled it (for learning, never shown as a verdict).
     handled_as: Mapped[HandledAs | None] = mapped_column(StateColumn(HandledAs))

@@ -21,7 +21,7 @@ from .states import Status
 from .wording.customer import (CLOSED_AFTER_ANSWER, CLOSED_AFTER_SOLVED, CLOSED_WITH_REASON, CUSTOMER_EVENT_TEXT,
                                KEEP_LINK, KIND_NAME, STATUS_EXPLANATION,
                                STATUS_HEADLINE, kind_group)
-from .wording.staff import OFFER_STATE, PROMISE_STATE, STAFF_EVENT_TEXT, STATUS_WORDS
+from .wording.staff import ERASURE_VIA_WORDS, OFFER_STATE, PROMISE_STATE, STAFF_EVENT_TEXT, STATUS_WORDS
 
 HELPERS = {}
 
@@ -109,6 +109,11 @@ def agent_event_words(event) -> str:
         key = f"{key}/"
     text = STAFF_EVENT_TEXT.get(key)
     return str(text) % _Blank(event.data or {}) if text else event.kind
+
+
+@helper
+def erasure_via_words(via: str | None) -> str:
+    return str(ERASURE_VIA_WORDS.get(via or "web", via))
 
 
 @helper

@@ -53,6 +53,9 @@ class OrganisationForm(FlaskForm):
     agent_idle_hours = IntegerField(_l("Log staff out after this many hours without activity"),
                                     validators=[InputRequired(_l("Enter a number of hours")),
                                                 NumberRange(1, 24, _l("Enter a number from 1 to 24"))])
+    admins_need_two_step = RadioField(_l("Admins must use two-step login"),
+                                      choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
+                                      coerce=lambda value: value in (True, "yes", "True"), default=False)
     ombudsman_name = StringField(_l("Where customers can go if they disagree (name)"), filters=[clean_line])
     ombudsman_url = StringField(_l("Its website"), filters=[clean_line])
     wait_days = IntegerField(_l("Wait this many working days for a customer's answer, then close it"),

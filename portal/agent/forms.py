@@ -25,6 +25,41 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(_l("New password again"), validators=[Required(_l("Enter the new password again"))])
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("Email address"), filters=[clean_line],
+                        validators=[Required(_l("Enter your email address"))])
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[Required(_l("Enter a new password"))])
+    repeat = PasswordField(_l("New password again"), validators=[Required(_l("Enter the new password again"))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[clean_line],
+                       validators=[Required(_l("Enter the code from your app, or a recovery code"))])
+
+
+class TwoStepConfirmForm(FlaskForm):
+    code = StringField(_l("Code from your app"), filters=[clean_line],
+                       validators=[Required(_l("Enter the 6 digits your app shows"))])
+
+
+class PasswordCheckForm(FlaskForm):
+    """Asked again before a change that weakens or replaces the second step."""
+    password = PasswordField(_l("Your password"), validators=[Required(_l("Enter your password"))])
+
+
+ERASURE_VIA = [("phone", _l("By phone")), ("letter", _l("By letter")), ("mail", _l("By mail to a colleague"))]
+
+
+class ErasureRequestForm(FlaskForm):
+    which = StringField(_l("Reference or email address"), filters=[clean_line],
+                        validators=[Required(_l("Enter a reference or an email address"))])
+    via = RadioField(_l("How did the customer ask?"), choices=choices(ERASURE_VIA),
+                     validators=[Required(_l("Choose how the customer asked"))])
+
+
 # What the reply means for the complaint's life (services/work.reply).
 REPLY_THEN = [("continue", _l("I keep working on it")),
               ("question", _l("I ask the customer a question: wait for their answer (our dates pause)")),

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from ..i18n import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from charter.lint import lint
 
-from ..access import role_required, safe_next
-from ..extensions import db, limiter
+from ..access import role_required
+from ..extensions import db
 from ..forms import choices
 from ..models import Complaint, Offer, Promise, User, utcnow
 from ..formatting import localized
@@ -23,11 +22,10 @@ from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
 from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.secrets import new_draft_key
-from ..services.text import normalise_email
 from ..states import Kind, OfferState
 from ..wording.staff import REPLY_TEMPLATES, readability_words
 from . import bp
-from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, LoginForm, ManagerAnswerForm,
+from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, ManagerAnswerForm,
                     MoveForm, NewComplaintForm, NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm)
 
 
@@ -36,40 +34,6 @@ def _complaint_or_404(reference: str) -> Complaint:
     if complaint is None:
         abort(404)
     return complaint
-
-
-def _failed_login(response):
-    return response.status_code != 302  # only failed attempts count towards the limit
-
-
-def _login_account() -> str:
-    # The address as the login reads it: an invisible character typed in does not make a new account.
-    return "login-account:" + normalise_email(request.form.get("email"))
-
-
-def _login_pair() -> str:
-    return f"login-pair:{normalise_email(request.form.get('email'))}:{get_remote_address()}"
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], deduct_when=_failed_login,
-               key_func=_login_pair)
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], methods=["POST"], deduct_when=_failed_login,
-               key_func=_login_account)
-@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"], deduct_when=_failed_login)
-def login():
-    form = LoginForm()
-    if form.validate_on_submit():
-        user = people.log_in(form.email.data, form.password.data)
-        if user is not None:
-            language = session.get("language")
-            session.clear()  # a fresh session at login: nothing from before carries over
-            if language:
-                session["language"] = language
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("agent.queue_page")))
-        form.password.errors.append(_l("The email address or the password is not right"))
-    return render_template("agent/login.html", form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])

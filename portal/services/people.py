@@ -138,6 +138,8 @@ def update_person(admin: User, person: User, *, role: str, mandate_per_complaint
     person.role, person.active = role, active
     person.mandate_per_complaint_cents, person.monthly_budget_cents = mandate_per_complaint_cents, monthly_budget_cents
     audit(admin, "person_changed", person.email, before=before, after=snapshot(person, fields))
+    if before["role"] != person.role:  # its own action, so the audit can be filtered on it
+        audit(admin, "role_changed", person.email, before=dict(role=before["role"]), after=dict(role=person.role))
     db.session.flush()
 
 

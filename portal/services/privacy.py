@@ -19,11 +19,13 @@ from ..states import MailStatus, Status
 from .complaints import end_open_promises, record_event
 from .errors import DomainError
 from .audit import audit
+from .secrets import normalise_reference
+from .text import normalise_email
 
 CLOSED_STATUSES = Status.ENDED
 # Event data that holds only codes, ids, amounts and moments; everything else (names, reasons) goes.
 SAFE_EVENT_DATA = frozenset({"channel", "fields", "promise", "offer", "remedy", "amount_cents", "currency",
-                             "cosigned_by", "handled_as", "root_cause", "chance_to_improve", "due"})
+                             "cosigned_by", "handled_as", "root_cause", "chance_to_improve", "due", "via"})
 ERASED = ""  # what an erased text field holds (the columns that must hold something)
 
 
@@ -113,19 +115,51 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
 
 # --- on the customer's request -------------------------------------------------------------------
 
-def request_erasure(complaint: Complaint, now: datetime | None = None) -> bool:
-    """The customer asks us to erase their personal data; an admin confirms it. The complaint keeps
-    working until then. Returns False when it was asked before (nothing changes)."""
+ERASURE_VIA = ("web", "phone", "letter", "mail")
+
+
+def request_erasure(complaint: Complaint, now: datetime | None = None, *, via: str = "web",
+                    recorded_by: User | None = None) -> bool:
+    """The customer asks us to erase their personal data (on the status page, or by phone, letter or
+    mail to a colleague, who records it); an admin confirms it. The complaint keeps working until
+    then. Returns False when it was asked before (nothing changes)."""
+    if via not in ERASURE_VIA:
+        raise ValueError(f"unknown way of asking: {via!r}")
     if complaint.anonymised_at is not None:
         raise _erased_already()
     if complaint.erasure_requested_at is not None:
         return False
     now = now or utcnow()
-    complaint.erasure_requested_at = now
-    event = record_event(complaint, "erasure_requested")
+    complaint.erasure_requested_at, complaint.erasure_requested_via = now, via
+    if recorded_by is None:
+        event = record_event(complaint, "erasure_requested")
+    else:
+        event = record_event(complaint, "erasure_requested", actor="agent", user_id=recorded_by.id, via=via,
+                             variant=f"erasure_requested_{via}")
+        audit(recorded_by, "erasure_recorded", complaint.reference, after=dict(via=via))
     event.created_at = now
     db.session.flush()
     return True
+
+
+def record_erasure_request(staff: User, which: str, via: str, now: datetime | None = None) -> list[Complaint]:
+    """A customer asked a colleague (by phone, letter or mail) to erase their data: by reference
+    (that complaint) or by e-mail address (every complaint of that address). Returns the complaints
+    that are now waiting for an admin, including any asked before; none found is an error."""
+    if via not in ERASURE_VIA[1:]:
+        raise PrivacyError(_l("Choose how the customer asked"), "via")
+    reference = normalise_reference(which)
+    found = db.session.scalars(select(Complaint).where(Complaint.reference == reference)).all()
+    if not found and "@" in (which or ""):
+        found = db.session.scalars(select(Complaint).where(
+            func.lower(Complaint.email) == normalise_email(which)).order_by(Complaint.id)).all()
+    found = [complaint for complaint in found if complaint.anonymised_at is None]
+    if not found:
+        raise PrivacyError(_l("We found no complaint with this reference or email address that still holds "
+                              "personal data. Check what the customer told you."), "which")
+    for complaint in found:
+        request_erasure(complaint, now, via=via, recorded_by=staff)
+    return found
 
 
 def erasure_requests() -> list[Complaint]:

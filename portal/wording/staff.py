@@ -42,9 +42,16 @@ STAFF_EVENT_TEXT = {
     "closed_after_answer": _l("Closed by the answer (the customer can still answer)"),
     "opened_by_answer": _l("The customer answered, so it is open again"),
     "erasure_requested": _l("The customer asked us to erase their personal data"),
+    "erasure_requested_phone": _l("The customer asked by phone to erase their personal data (recorded by staff)"),
+    "erasure_requested_letter": _l("The customer asked by letter to erase their personal data (recorded by staff)"),
+    "erasure_requested_mail": _l("The customer asked by mail to erase their personal data (recorded by staff)"),
     "erasure_confirmed": _l("An admin confirmed the erasure of the personal data"),
     "anonymised": _l("The personal data was erased; the numbers for reports stay"),
 }
+
+# How a customer asked us to erase their data (Complaint.erasure_requested_via).
+ERASURE_VIA_WORDS = {"web": _l("On the status page"), "phone": _l("By phone"), "letter": _l("By letter"),
+                     "mail": _l("By mail to a colleague")}
 
 PROMISE_STATE = {
     "open": _l("Open"), "kept": _l("Kept"), "missed": _l("Missed"), "moved": _l("Moved"),

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.formatting import _when, _zone
 from portal.models import Category, Complaint, OutboxMail, utcnow
 from portal.services import complaints as service
-from portal.services import mandate, work
+from portal.services import mandate, people, work
 from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
 from tests.browser.conftest import LOCALES, fill_complaint, keep_console_error, navigate
@@ -407,6 +407,10 @@ def world(live_app) -> dict:
         apology = offer(solved.complaint, "apology", 0, "Het spijt ons echt. Wij spreken het team erop aan.")
         mandate.accept(solved.complaint, apology)
 
+        # Someone with two-step login on, for the page that asks for the code.
+        two_step = people.create_user(email="two.step@example.com", name="Tessa", password="two-step-password")
+        two_step.two_step_secret, two_step.two_step_since = "JBSWY3DPEHPK3PXP", utcnow()
+
         db.session.commit()
         return {
             "unclaimed": unclaimed.complaint.reference, "late": late.complaint.reference,
@@ -483,11 +487,50 @@ COMPLAINT = "/agent/complaints/{ready}"
 MOVE_FIRST = "/agent/complaints/{ready}/promises/{first_move}/move"
 REFUSE = "main form[action$='/agent/offers/{waiting}/refuse']"
 
+
+def password_then_code(send_code=False):
+    """Tessa's password on the login page; the page that asks for her code (and its errors)."""
+    def arrive(page, world, language):
+        in_language(page, language, "/agent/login")
+        page.locator("#email").fill("two.step@example.com")
+        page.locator("#password").fill("two-step-password")
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("#code")).to_be_visible()
+        if send_code:
+            page.locator("main form button[type=submit]").click()
+            expect(page.locator(".error-summary")).to_be_visible()
+    return arrive
+
+
+def scan_code(send_empty=False):
+    """Start setting up two-step login: the QR code (and the confirm form's errors)."""
+    def arrive(page, world, language):
+        in_language(page, language, "/agent/two-step")
+        if page.locator("main form[action$='/two-step/start']").count():
+            page.locator("main form[action$='/two-step/start'] button").click()
+        expect(page.locator(".qr-code svg")).to_be_visible()
+        if send_empty:
+            page.locator("main form[action$='/two-step/confirm'] button").click()
+            expect(page.locator(".error-summary")).to_be_visible()
+    return arrive
+
 PAGES = {
     # Logging in.
     "login": ("anonymous", visit("/agent/login")),
     "login-errors": ("anonymous", submit("/agent/login", status=200)),
     "change-password": ("agent", visit("/agent/password")),
+    "login-code": ("anonymous", password_then_code()),
+    "login-code-errors": ("anonymous", password_then_code(send_code=True)),
+    "forgot-password": ("anonymous", visit("/agent/forgot-password")),
+    "forgot-password-errors": ("anonymous", submit("/agent/forgot-password", status=400)),
+    "forgot-password-sent": ("anonymous", submit("/agent/forgot-password", fill={"#email": "nobody@example.com"},
+                                                 then="main h1", status=200)),
+    "reset-link-that-no-longer-works": ("anonymous", visit("/agent/reset-password/an-old-link", status=404)),
+    "two-step": ("agent", visit("/agent/two-step")),
+    "two-step-scan": ("supervisor", scan_code()),
+    "two-step-scan-errors": ("supervisor", scan_code(send_empty=True)),
+    "erasure-request": ("agent", visit("/agent/erasure-request?which={unclaimed}")),
+    "erasure-request-errors": ("agent", submit("/agent/erasure-request", status=400)),
     "change-password-errors": ("agent", submit("/agent/password", status=400)),
     "login-wrong-password": ("anonymous", submit(
         "/agent/login", fill={"#email": "agent@gehoord.example", "#password": "geraden"}, then="#password-error",

@@ -22,6 +22,10 @@ ROUTES = {
     "public.status_erase": "token", "public.status_links": "token",
     "public.answer_offer": "token", "public.answer_new_date": "token", "public.reopen": "token",
     "agent.login": "anyone", "agent.logout": "anyone", "agent.change_password": "agent",
+    "agent.login_code": "anyone", "agent.forgot_password": "anyone", "agent.reset_password": "anyone",
+    "agent.two_step_page": "agent", "agent.two_step_start": "agent", "agent.two_step_confirm": "agent",
+    "agent.recovery_codes": "agent", "agent.two_step_off": "agent", "agent.erasure_request": "agent",
+    "admin.force_password_reset": "admin", "admin.turn_off_two_step": "admin",
     "agent.queue_page": "agent", "agent.complaint_page": "agent", "agent.claim": "agent", "agent.reply": "agent",
     "agent.note": "agent", "agent.hand_over": "agent", "agent.classify": "agent", "agent.move_promise": "agent",
     "agent.mandate_page": "agent", "agent.new_complaint": "agent", "agent.carried_out": "agent", "agent.close": "agent",
@@ -46,6 +50,21 @@ EXPECTED = {
     ("agent.change_password", "GET", "/agent/password"): 200,
     ("agent.change_password", "POST", "/agent/password"): 400,
     ("agent.queue_page", "GET", "/agent/"): 200,
+    ("agent.login_code", "GET", "/agent/login/code"): 302,
+    ("agent.login_code", "POST", "/agent/login/code"): 302,
+    ("agent.forgot_password", "GET", "/agent/forgot-password"): 200,
+    ("agent.forgot_password", "POST", "/agent/forgot-password"): 400,
+    ("agent.reset_password", "GET", "/agent/reset-password/<token>"): 404,
+    ("agent.reset_password", "POST", "/agent/reset-password/<token>"): 404,
+    ("agent.two_step_page", "GET", "/agent/two-step"): 200,
+    ("agent.two_step_start", "POST", "/agent/two-step/start"): 302,
+    ("agent.two_step_confirm", "POST", "/agent/two-step/confirm"): 400,
+    ("agent.recovery_codes", "POST", "/agent/two-step/codes"): 400,
+    ("agent.two_step_off", "POST", "/agent/two-step/off"): 400,
+    ("agent.erasure_request", "GET", "/agent/erasure-request"): 200,
+    ("agent.erasure_request", "POST", "/agent/erasure-request"): 400,
+    ("admin.force_password_reset", "POST", "/admin/people/<int:person_id>/force-reset"): 302,
+    ("admin.turn_off_two_step", "POST", "/admin/people/<int:person_id>/two-step-off"): 400,
     ("agent.complaint_page", "GET", "/agent/complaints/<reference>"): 200,
     ("agent.claim", "POST", "/agent/complaints/<reference>/claim"): 302,
     ("agent.reply", "POST", "/agent/complaints/<reference>/reply"): 400,
@@ -192,7 +211,7 @@ def test_every_route_for_every_role(app, client, auth, world, role):
             continue
         response = client.open(path, method=method)
         body = response.get_data(as_text=True)
-        need = NEEDS.get(endpoint, "agent") if endpoint.startswith(("agent.", "admin.")) else None
+        need = NEEDS.get(endpoint)  # None: anyone may open it (a secret link, the login's own pages)
         if need and role in ("anonymous", "customer"):
             assert response.status_code == 302 and "/agent/login" in response.headers["Location"], \
                 (endpoint, method, role)

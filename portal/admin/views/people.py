@@ -1,15 +1,17 @@
 """People: who can log in, their role and their mandate."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from ...i18n import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ...access import role_required
 from ...extensions import db
 from ...models import User
 from ...services import people as settings
+from ...services import sign_in
 from ...services.errors import DomainError
 from ...services.money import cents_to_euros, euros_to_cents
 from ...services.people import create_user
@@ -66,3 +68,28 @@ def person_page(person_id):
             return redirect(url_for("admin.people_page"))
     return render_template("admin/person.html", form=form, person=person,
                            open_count=settings.open_complaints_owned_by(person)), 200 if not form.errors else 400
+
+
+@bp.route("/people/<int:person_id>/force-reset", methods=["POST"])
+@role_required("admin")
+def force_password_reset(person_id):
+    person = db.get_or_404(User, person_id)
+    if not FlaskForm().validate_on_submit() or not person.active:
+        abort(400)
+    sign_in.force_password_reset(current_user, person)
+    flash(_l("%(name)s is logged out everywhere and gets a mail to choose a new password.", name=person.name),
+          "success")
+    return redirect(url_for("admin.people_page") if person.id == current_user.id else
+                    url_for("admin.person_page", person_id=person.id))
+
+
+@bp.route("/people/<int:person_id>/two-step-off", methods=["POST"])
+@role_required("admin")
+def turn_off_two_step(person_id):
+    person = db.get_or_404(User, person_id)
+    if not FlaskForm().validate_on_submit() or not person.two_step_since:
+        abort(400)
+    sign_in.turn_off_two_step(current_user, person)
+    flash(_l("Two-step login of %(name)s is off. They log in with their password and can set it up again.",
+             name=person.name), "success")
+    return redirect(url_for("admin.person_page", person_id=person.id))
