@@ -78,6 +78,10 @@ class Organisation(db.Model):
     carry_out_days: Mapped[dict | None] = mapped_column(JSON)
     # Admins cannot open a page until they have set up two-step login.
     admins_need_two_step: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Staff are told of a promise due within this many working hours that is not kept yet.
+    notice_hours_before: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    # The last event turned into staff notices (services/notices.py): each event is read once.
+    notices_read_to_event: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -182,6 +186,11 @@ class User(UserMixin, db.Model):
     two_step_pending_secret: Mapped[str | None] = mapped_column(String(64))
     two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     two_step_last_step: Mapped[int | None] = mapped_column(Integer)
+    # What this person is told by mail (services/notices.py): in their language, the kinds they did
+    # not turn off, at most one digest an hour.
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
+    notices_off: Mapped[list | None] = mapped_column(JSON)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     ROLES = tuple(Role)
 
@@ -499,6 +508,35 @@ class Improvement(Localized, db.Model):
         back_populates="improvement", cascade="all, delete-orphan")
 
 
+class CategorySubscription(db.Model):
+    """A person who wants to hear of every new complaint in this category."""
+
+    __tablename__ = "category_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), primary_key=True, index=True)
+
+
+class StaffNotice(db.Model):
+    """Something a person should know about a complaint, waiting for their next digest mail."""
+
+    __tablename__ = "staff_notices"
+    # Once per person per event and per promise, even when two ticks run at once.
+    __table_args__ = (UniqueConstraint("user_id", "event_id", name="uq_staff_notice_event"),
+                      UniqueConstraint("user_id", "promise_id", name="uq_staff_notice_promise"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    promise_id: Mapped[int | None] = mapped_column(ForeignKey("promises.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    complaint: Mapped[Complaint] = relationship()
+
+
 class ImprovementLink(db.Model):
     """A complaint that led to an improvement; its customer is told once."""
 
@@ -547,7 +585,14 @@ def next_due_of(complaint: Complaint, promises) -> datetime | None:
     return earliest_open_due(promises)
 
 
+def still_owed(promise) -> bool:
+    """A promise we still have to keep: open, or missed and neither done late nor given a new date.
+    A missed promise keeps its complaint among the overdue (at the top) until one of those happens."""
+    return promise.state == PromiseState.OPEN or (
+        promise.state == PromiseState.MISSED and promise.kept_at is None and promise.moved_at is None)
+
+
 def earliest_open_due(promises) -> datetime | None:
-    """The queue's sort key: the due moment of the earliest open promise (None when none is open)."""
-    return min((p.due_at for p in promises if p.state == PromiseState.OPEN), default=None)
+    """The queue's sort key: the due moment of the earliest promise still owed (None when none is)."""
+    return min((p.due_at for p in promises if still_owed(p)), default=None)
 

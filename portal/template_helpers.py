@@ -112,6 +112,16 @@ def agent_event_words(event) -> str:
 
 
 @helper
+def needing_me_count() -> int:
+    """The count in the staff header: my complaints flagged for my attention."""
+    from flask_login import current_user
+
+    from .services.notices import needing_me
+
+    return needing_me(current_user) if current_user.is_authenticated else 0
+
+
+@helper
 def erasure_via_words(via: str | None) -> str:
     return str(ERASURE_VIA_WORDS.get(via or "web", via))
 

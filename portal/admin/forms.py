@@ -53,6 +53,9 @@ class OrganisationForm(FlaskForm):
     agent_idle_hours = IntegerField(_l("Log staff out after this many hours without activity"),
                                     validators=[InputRequired(_l("Enter a number of hours")),
                                                 NumberRange(1, 24, _l("Enter a number from 1 to 24"))])
+    notice_hours_before = IntegerField(_l("Tell staff of a promise this many working hours before it is due"),
+                                       validators=[InputRequired(_l("Enter a number of hours")),
+                                                   NumberRange(1, 40, _l("Enter a number from 1 to 40"))])
     admins_need_two_step = RadioField(_l("Admins must use two-step login"),
                                       choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
                                       coerce=lambda value: value in (True, "yes", "True"), default=False)

@@ -50,6 +50,11 @@ class PasswordCheckForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[Required(_l("Enter your password"))])
 
 
+class NoticeLanguageForm(FlaskForm):
+    language = RadioField(_l("Language of these mails"), choices=choices([("nl", "Nederlands"), ("en", "English")]),
+                          validators=[Required(_l("Choose a language"))])
+
+
 ERASURE_VIA = [("phone", _l("By phone")), ("letter", _l("By letter")), ("mail", _l("By mail to a colleague"))]
 
 

@@ -1,5 +1,6 @@
 """Staff sign-in pages: the password, the second step, a forgotten password, and setting up two-step
-login; and recording a customer's erasure request that came by phone or letter. The rules are in
+login; what a person hears of by mail;
+and recording a customer's erasure request that came by phone or letter. The rules are in
 services/sign_in.py and services/privacy.py; these pages only ask and answer."""
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from ..extensions import db, limiter
 from ..formatting import current_language
 from ..i18n import lazy_gettext as _l
 from ..models import User
-from ..services import privacy, sign_in
+from ..services import categories as category_service
+from ..services import notices, privacy, sign_in
 from ..services.errors import DomainError
 from ..services.text import normalise_email
 from . import bp
-from .forms import (CodeForm, ErasureRequestForm, ForgotPasswordForm, LoginForm, PasswordCheckForm,
+from .forms import (CodeForm, ErasureRequestForm, ForgotPasswordForm, LoginForm, NoticeLanguageForm, PasswordCheckForm,
                     ResetPasswordForm, TwoStepConfirmForm)
 
 # After the password, the code must follow within this time, or the password is asked again.
@@ -239,3 +241,22 @@ def erasure_request():
         else:
             return render_template("agent/erasure_recorded.html", complaints=complaints)
     return render_template("agent/erasure_request.html", form=form), 400 if form.errors else 200
+
+
+# --- what a person hears of by mail ----------------------------------------------------------------
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@role_required("agent")
+def notice_settings():
+    form = NoticeLanguageForm()
+    if request.method == "GET":
+        form.language.data = current_user.language or "nl"
+    elif form.validate_on_submit():
+        notices.update_settings(current_user, language=form.language.data,
+                                kinds_on=set(request.form.getlist("kinds")),
+                                category_ids={int(v) for v in request.form.getlist("categories") if v.isdigit()})
+        flash(_l("Saved. You hear of what you chose, at most once an hour."), "success")
+        return redirect(url_for("agent.notice_settings"))
+    return render_template("agent/notices.html", form=form, person=current_user, kinds=notices.KINDS,
+                           categories=category_service.active_categories(),
+                           followed=notices.followed_categories(current_user)), 400 if form.errors else 200

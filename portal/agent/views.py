@@ -136,6 +136,19 @@ def claim(reference):
     return redirect(url_for("agent.complaint_page", reference=reference))
 
 
+@bp.route("/complaints/<reference>/seen", methods=["POST"])
+@role_required("agent")
+def clear_attention(reference):
+    complaint = _complaint_or_404(reference)
+    try:
+        work.clear_attention(complaint, current_user)
+    except work.WorkError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_l("Taken off your list. A new message from the customer puts it back."), "success")
+    return redirect(url_for("agent.complaint_page", reference=reference))
+
+
 @bp.route("/complaints/<reference>/reply", methods=["POST"])
 @role_required("agent")
 def reply(reference):

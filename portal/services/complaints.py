@@ -129,6 +129,7 @@ def add_customer_message(complaint: Complaint, body: str) -> Message:
     message = Message(author="customer", body=body, created_at=now)
     complaint.messages.append(message)
     complaint.updated_at = now
+    complaint.attention_at = now  # "needs my attention" for the owner, until they reply or clear it
     record_event(complaint, "customer_message")
     db.session.flush()
     return message

@@ -102,7 +102,7 @@ def _forget_changed_organisation(session) -> None:
 ORGANISATION_FIELDS = ("name", "contact_email", "contact_phone", "contact_postal", "default_language",
                        "silent_ratio", "retention_months", "max_handling_weeks", "ombudsman_name",
                        "ombudsman_url", "agent_idle_hours", "wait_days", "close_after_days", "carry_out_days",
-                       "admins_need_two_step")
+                       "admins_need_two_step", "notice_hours_before")
 CALENDAR_FIELDS = ("timezone", "holiday_country", "holiday_subdiv", "liberation_day_every_year", "opening_hours")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -53,12 +53,16 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
         query.options(joinedload(Complaint.category), joinedload(Complaint.owner))
         .order_by(Complaint.next_due_at.asc().nulls_last(), Complaint.id)
         .limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)).all()
-    # The words of each row's next promise: the open promise due at the complaint's next_due_at.
+    # The words of each row's next promise: the one still owed (open, or missed and not done yet) due
+    # at the complaint's next_due_at (models.still_owed).
     labels = {}
     if complaints:
         for complaint_id, _due_at, label_nl, label_en in db.session.execute(
                 select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en)
-                .where(Promise.complaint_id.in_([c.id for c in complaints]), Promise.state == PromiseState.OPEN)
+                .where(Promise.complaint_id.in_([c.id for c in complaints]), or_(
+                    Promise.state == PromiseState.OPEN,
+                    and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None),
+                         Promise.moved_at.is_(None))))
                 .order_by(Promise.due_at, Promise.position)):
             labels.setdefault(complaint_id, (label_nl, label_en))
     return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None))) for c in complaints], total

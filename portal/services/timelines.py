@@ -126,12 +126,17 @@ def add_promise(complaint: Complaint, step: dict, now: datetime, calendar: Busin
 def keep_promise(complaint: Complaint, key: str, now: datetime) -> Promise | None:
     """Mark the first open promise with this key as kept; returns it, if there was one.
 
-    A missed promise stays missed: keeping it late does not rewrite what happened.
+    A missed promise stays missed: keeping it late does not rewrite what happened, but it is dated
+    as done (`kept_at`), so the complaint leaves the overdue view.
     """
     for promise in complaint.promises:
         if promise.key == key and promise.state == PromiseState.OPEN:
             promise.state, promise.kept_at = PromiseState.KEPT, now
             return promise
+    for promise in complaint.promises:
+        if promise.key == key and promise.state == PromiseState.MISSED and promise.kept_at is None:
+            promise.kept_at = now  # done late
+            break
     return None
 
 

@@ -48,6 +48,17 @@ class WorkError(DomainError):
     """An agent's or customer's action on a complaint does not fit its state."""
 
 
+def clear_attention(complaint: Complaint, owner: User, now: datetime | None = None) -> None:
+    """The owner read what came in and nothing needs an answer: off their "needs my attention" list."""
+    if complaint.owner_id != owner.id:
+        raise WorkError(_l("Only the owner can take this off their list."))
+    if complaint.attention_at is not None:
+        complaint.attention_at = None
+        record_event(complaint, "attention_cleared", actor="agent", user_id=owner.id, visible=False,
+                     name=owner.name)
+        db.session.flush()
+
+
 def claim(complaint: Complaint, agent: User, now: datetime | None = None) -> None:
     """Take a complaint that has no owner yet. Of two people claiming at once, one gets it."""
     now = now or utcnow()

@@ -42,6 +42,7 @@ STAFF_EVENT_TEXT = {
     "closed_after_answer": _l("Closed by the answer (the customer can still answer)"),
     "opened_by_answer": _l("The customer answered, so it is open again"),
     "erasure_requested": _l("The customer asked us to erase their personal data"),
+    "attention_cleared": _l("%(name)s read it: nothing to answer"),
     "erasure_requested_phone": _l("The customer asked by phone to erase their personal data (recorded by staff)"),
     "erasure_requested_letter": _l("The customer asked by letter to erase their personal data (recorded by staff)"),
     "erasure_requested_mail": _l("The customer asked by mail to erase their personal data (recorded by staff)"),

@@ -529,6 +529,7 @@ PAGES = {
     "two-step": ("agent", visit("/agent/two-step")),
     "two-step-scan": ("supervisor", scan_code()),
     "two-step-scan-errors": ("supervisor", scan_code(send_empty=True)),
+    "notifications": ("agent", visit("/agent/notifications")),
     "erasure-request": ("agent", visit("/agent/erasure-request?which={unclaimed}")),
     "erasure-request-errors": ("agent", submit("/agent/erasure-request", status=400)),
     "change-password-errors": ("agent", submit("/agent/password", status=400)),

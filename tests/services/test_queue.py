@@ -45,10 +45,48 @@ def test_keeping_moving_and_missing_promises_keep_the_sort_key_right(create_comp
     assert complaint.next_due_at == earliest_open(complaint)
     assert later in [p.due_at for p in complaint.promises if p.state == "open"]
 
-    # The tick marks every promise whose moment passed: none is open any more, so no sort key.
+    # The tick marks every promise whose moment passed: none is open any more, but the missed ones
+    # are still owed, so the earliest of them keeps the complaint at the top of the queue.
     service.mark_missed_promises(now=max(p.due_at for p in complaint.promises) + timedelta(days=1))
     db.session.commit()
-    assert earliest_open(complaint) is None and complaint.next_due_at is None
+    assert earliest_open(complaint) is None
+    owed = [p for p in complaint.promises if p.state == "missed" and p.moved_at is None]
+    assert owed and complaint.next_due_at == min(p.due_at for p in owed)
+
+
+def test_a_missed_promise_stays_overdue_owned_or_not_until_it_is_done_or_moved(app, create_complaint):
+    from tests.conftest import soup, text_of
+
+    owned, _ = create_complaint(now=MONDAY)
+    unowned, _ = create_complaint(now=MONDAY)
+    later, _ = create_complaint(now=MONDAY + timedelta(days=20))  # nothing missed yet
+    me = person("agent")
+    work.claim(owned, me, now=MONDAY + timedelta(minutes=5))
+    two_days_late = get_calendar().add(owned.promises[0].due_at, 2, "working_days")
+    service.mark_missed_promises(now=two_days_late)
+    db.session.commit()
+    assert owned.promises[0].state == unowned.promises[0].state == "missed"
+
+    rows, total = queue(me, "overdue", now=two_days_late)
+    assert set(references(rows)) == {owned.reference, unowned.reference} and total == 2
+    rows, _ = queue(me, "open", now=two_days_late)
+    assert references(rows)[:2] == sorted([owned.reference, unowned.reference],
+                                          key=lambda r: (owned if r == owned.reference else unowned).id)
+    assert later.reference in references(rows)[2:], "the missed ones come first"
+
+    import time_machine
+    client = app.test_client()
+    with time_machine.travel(two_days_late, tick=False):
+        client.post("/agent/login", data={"email": "agent@gehoord.example", "password": "demo-agent"})
+        page = text_of(soup(client.get("/agent/?view=overdue", headers={"Accept-Language": "en"})))
+    assert "2 working days overdue" in page and unowned.reference in page
+
+    # Done late (the reply keeps the "contacts you" promise): it leaves the overdue view.
+    work.reply(owned, me, "Dear Fatima, I am sorry it took this long.", now=two_days_late)
+    db.session.commit()
+    assert owned.promises[0].state == "missed" and owned.promises[0].kept_at == two_days_late
+    rows, _ = queue(me, "overdue", now=two_days_late)
+    assert references(rows) == [unowned.reference]
 
 
 def test_withdrawing_ends_the_promises_and_clears_the_sort_key(create_complaint):
