@@ -8,6 +8,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Stri
                         Index, TypeDecorator, UniqueConstraint, event, func)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from . import search_index
 from .extensions import db
 from .states import (Channel, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role, RootCause,
                      StateColumn, Status, WaitingFor, Wish)
@@ -515,3 +516,7 @@ def earliest_open_due(promises) -> datetime | None:
     """The queue's sort key: the due moment of the earliest open promise (None when none is open)."""
     return min((p.due_at for p in promises if p.state == PromiseState.OPEN), default=None)
 
+
+
+# The search index is kept by the database itself (portal/search_index.py); made with the tables.
+search_index.keep_with(db.metadata)

@@ -1,0 +1,96 @@
+"""The search index: one row per complaint with the words of its name, phone, story and messages.
+
+The database keeps it, with triggers on `complaints` and `messages`: filing writes its rows with plain
+INSERT statements (not through the session), erasure through the ORM, and a later door may write in
+yet another way; a trigger sees them all, so a new message is findable at once and erased words are
+gone at once.
+
+- SQLite: an FTS5 table (`rowid` is the complaint's id; the porter stemmer for English, accents
+  folded). SQLite has no Dutch stemmer: a Dutch word is found as written.
+- PostgreSQL: a table with one `tsvector` per complaint (Dutch and English stemming combined) and a
+  GIN index on it.
+
+The phone number is indexed as its digits only, so "06-1234 5678" and "0612345678" are the same word.
+`db.create_all()` makes it through the DDL events below; migration 0016 makes the same from its own
+frozen copy (a migration must not change when this file does).
+"""
+from __future__ import annotations
+
+from sqlalchemy import DDL, event
+
+TABLE = "complaint_search"
+
+
+def is_index_table(name: str) -> bool:
+    """The search table and the tables SQLite's FTS5 keeps beside it: not in the models' metadata."""
+    return name == TABLE or name.startswith(TABLE + "_")
+
+
+_DIGITS = "replace(replace(replace(replace(replace(replace(coalesce({0}, ''), ' ', ''), '-', ''), '.', ''), " \
+          "'(', ''), ')', ''), '+', '')"  # what is_phone_number lets through, besides digits
+_MESSAGES = "(SELECT group_concat(body, ' ') FROM messages WHERE complaint_id = {0})"
+
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, phone, story, messages, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER {TABLE}_filed AFTER INSERT ON complaints BEGIN "
+    f"INSERT INTO {TABLE} (rowid, name, phone, story, messages) "
+    f"VALUES (new.id, new.name, {_DIGITS.format('new.phone')}, new.story, {_MESSAGES.format('new.id')}); END",
+    f"CREATE TRIGGER {TABLE}_changed AFTER UPDATE OF name, phone, story ON complaints BEGIN "
+    f"UPDATE {TABLE} SET name = new.name, phone = {_DIGITS.format('new.phone')}, story = new.story "
+    "WHERE rowid = new.id; END",
+    f"CREATE TRIGGER {TABLE}_removed AFTER DELETE ON complaints BEGIN "
+    f"DELETE FROM {TABLE} WHERE rowid = old.id; END",
+    f"CREATE TRIGGER {TABLE}_message_added AFTER INSERT ON messages BEGIN "
+    f"UPDATE {TABLE} SET messages = {_MESSAGES.format('new.complaint_id')} WHERE rowid = new.complaint_id; END",
+    f"CREATE TRIGGER {TABLE}_message_changed AFTER UPDATE OF body ON messages BEGIN "
+    f"UPDATE {TABLE} SET messages = {_MESSAGES.format('new.complaint_id')} WHERE rowid = new.complaint_id; END",
+    f"CREATE TRIGGER {TABLE}_message_removed AFTER DELETE ON messages BEGIN "
+    f"UPDATE {TABLE} SET messages = {_MESSAGES.format('old.complaint_id')} WHERE rowid = old.complaint_id; END",
+]
+SQLITE_DROP = [f"DROP TABLE IF EXISTS {TABLE}"]  # the triggers go with their tables
+
+POSTGRESQL_CREATE = [
+    f"CREATE TABLE {TABLE} (complaint_id integer PRIMARY KEY REFERENCES complaints (id) ON DELETE CASCADE, "
+    "document tsvector NOT NULL)",
+    f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+    # Dutch and English stems of the same words: a search word is looked up in both (services/search.py).
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_refresh(refreshed integer) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO {TABLE} (complaint_id, document)
+        SELECT c.id, to_tsvector('dutch', words.text) || to_tsvector('english', words.text)
+        FROM complaints c, LATERAL (SELECT concat_ws(' ', c.name, regexp_replace(coalesce(c.phone, ''), '[^0-9]', '', 'g'),
+            c.story, (SELECT string_agg(m.body, ' ' ORDER BY m.id) FROM messages m WHERE m.complaint_id = c.id))
+            AS text) words
+        WHERE c.id = refreshed
+        ON CONFLICT (complaint_id) DO UPDATE SET document = excluded.document
+    $$""",
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_on_complaint() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM {TABLE}_refresh(NEW.id); RETURN NULL; END $$""",
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_on_message() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN PERFORM {TABLE}_refresh(OLD.complaint_id); END IF;
+        IF TG_OP <> 'DELETE' THEN PERFORM {TABLE}_refresh(NEW.complaint_id); END IF;
+        RETURN NULL;
+    END $$""",
+    f"CREATE TRIGGER {TABLE}_complaint AFTER INSERT OR UPDATE OF name, phone, story ON complaints "
+    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_on_complaint()",
+    f"CREATE TRIGGER {TABLE}_message AFTER INSERT OR UPDATE OF body, complaint_id OR DELETE ON messages "
+    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_on_message()",
+]
+POSTGRESQL_DROP = [
+    f"DROP TABLE IF EXISTS {TABLE}",
+    # CASCADE: the triggers that call them go too (drop_all drops their tables just after).
+    f"DROP FUNCTION IF EXISTS {TABLE}_on_complaint() CASCADE",
+    f"DROP FUNCTION IF EXISTS {TABLE}_on_message() CASCADE",
+    f"DROP FUNCTION IF EXISTS {TABLE}_refresh(integer)",
+]
+
+
+def keep_with(metadata) -> None:
+    """Make and drop the index with the tables: `db.create_all()` and `db.drop_all()` (the tests)."""
+    for dialect, create, drop in (("sqlite", SQLITE_CREATE, SQLITE_DROP),
+                                  ("postgresql", POSTGRESQL_CREATE, POSTGRESQL_DROP)):
+        for statement in create:
+            event.listen(metadata, "after_create", DDL(statement).execute_if(dialect=dialect))
+        for statement in drop:
+            event.listen(metadata, "before_drop", DDL(statement).execute_if(dialect=dialect))
