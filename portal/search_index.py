@@ -26,63 +26,80 @@ def is_index_table(name: str) -> bool:
     return name == TABLE or name.startswith(TABLE + "_")
 
 
-_DIGITS = "replace(replace(replace(replace(replace(replace(coalesce({0}, ''), ' ', ''), '-', ''), '.', ''), " \
-          "'(', ''), ')', ''), '+', '')"  # what is_phone_number lets through, besides digits
-_MESSAGES = "(SELECT group_concat(body, ' ') FROM messages WHERE complaint_id = {0})"
-
+# Plain SQL, written out (no string building): what the database runs is what you read. The phone's
+# digits: what `is_phone_number` lets through besides digits is taken out (spaces - . ( ) +).
 SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, phone, story, messages, "
-    "tokenize = 'porter unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER {TABLE}_filed AFTER INSERT ON complaints BEGIN "
-    f"INSERT INTO {TABLE} (rowid, name, phone, story, messages) "
-    f"VALUES (new.id, new.name, {_DIGITS.format('new.phone')}, new.story, {_MESSAGES.format('new.id')}); END",
-    f"CREATE TRIGGER {TABLE}_changed AFTER UPDATE OF name, phone, story ON complaints BEGIN "
-    f"UPDATE {TABLE} SET name = new.name, phone = {_DIGITS.format('new.phone')}, story = new.story "
-    "WHERE rowid = new.id; END",
-    f"CREATE TRIGGER {TABLE}_removed AFTER DELETE ON complaints BEGIN "
-    f"DELETE FROM {TABLE} WHERE rowid = old.id; END",
-    f"CREATE TRIGGER {TABLE}_message_added AFTER INSERT ON messages BEGIN "
-    f"UPDATE {TABLE} SET messages = {_MESSAGES.format('new.complaint_id')} WHERE rowid = new.complaint_id; END",
-    f"CREATE TRIGGER {TABLE}_message_changed AFTER UPDATE OF body ON messages BEGIN "
-    f"UPDATE {TABLE} SET messages = {_MESSAGES.format('new.complaint_id')} WHERE rowid = new.complaint_id; END",
-    f"CREATE TRIGGER {TABLE}_message_removed AFTER DELETE ON messages BEGIN "
-    f"UPDATE {TABLE} SET messages = {_MESSAGES.format('old.complaint_id')} WHERE rowid = old.complaint_id; END",
+    """CREATE VIRTUAL TABLE complaint_search USING fts5(name, phone, story, messages,
+        tokenize = 'porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER complaint_search_filed AFTER INSERT ON complaints BEGIN
+        INSERT INTO complaint_search (rowid, name, phone, story, messages) VALUES (new.id, new.name,
+            replace(replace(replace(replace(replace(replace(coalesce(new.phone, ''),
+                ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', ''),
+            new.story, (SELECT group_concat(body, ' ')
+            FROM messages WHERE complaint_id = new.id));
+    END""",
+    """CREATE TRIGGER complaint_search_changed AFTER UPDATE OF name, phone, story ON complaints BEGIN
+        UPDATE complaint_search SET name = new.name, story = new.story,
+            phone = replace(replace(replace(replace(replace(replace(coalesce(new.phone, ''),
+                ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '')
+        WHERE rowid = new.id;
+    END""",
+    """CREATE TRIGGER complaint_search_removed AFTER DELETE ON complaints BEGIN
+        DELETE FROM complaint_search WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER complaint_search_message_added AFTER INSERT ON messages BEGIN
+        UPDATE complaint_search SET messages = (SELECT group_concat(body, ' ')
+            FROM messages WHERE complaint_id = new.complaint_id)
+        WHERE rowid = new.complaint_id;
+    END""",
+    """CREATE TRIGGER complaint_search_message_changed AFTER UPDATE OF body ON messages BEGIN
+        UPDATE complaint_search SET messages = (SELECT group_concat(body, ' ')
+            FROM messages WHERE complaint_id = new.complaint_id)
+        WHERE rowid = new.complaint_id;
+    END""",
+    """CREATE TRIGGER complaint_search_message_removed AFTER DELETE ON messages BEGIN
+        UPDATE complaint_search SET messages = (SELECT group_concat(body, ' ')
+            FROM messages WHERE complaint_id = old.complaint_id)
+        WHERE rowid = old.complaint_id;
+    END""",
 ]
-SQLITE_DROP = [f"DROP TABLE IF EXISTS {TABLE}"]  # the triggers go with their tables
+SQLITE_DROP = ["DROP TABLE IF EXISTS complaint_search"]  # the triggers go with their tables
 
 POSTGRESQL_CREATE = [
-    f"CREATE TABLE {TABLE} (complaint_id integer PRIMARY KEY REFERENCES complaints (id) ON DELETE CASCADE, "
-    "document tsvector NOT NULL)",
-    f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+    """CREATE TABLE complaint_search (
+        complaint_id integer PRIMARY KEY REFERENCES complaints (id) ON DELETE CASCADE,
+        document tsvector NOT NULL)""",
+    "CREATE INDEX ix_complaint_search_document ON complaint_search USING gin (document)",
     # Dutch and English stems of the same words: a search word is looked up in both (services/search.py).
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_refresh(refreshed integer) RETURNS void LANGUAGE sql AS $$
-        INSERT INTO {TABLE} (complaint_id, document)
+    """CREATE OR REPLACE FUNCTION complaint_search_refresh(refreshed integer) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO complaint_search (complaint_id, document)
         SELECT c.id, to_tsvector('dutch', words.text) || to_tsvector('english', words.text)
-        FROM complaints c, LATERAL (SELECT concat_ws(' ', c.name, regexp_replace(coalesce(c.phone, ''), '[^0-9]', '', 'g'),
-            c.story, (SELECT string_agg(m.body, ' ' ORDER BY m.id) FROM messages m WHERE m.complaint_id = c.id))
+        FROM complaints c, LATERAL (SELECT concat_ws(' ', c.name,
+            regexp_replace(coalesce(c.phone, ''), '[^0-9]', '', 'g'), c.story,
+            (SELECT string_agg(m.body, ' ' ORDER BY m.id) FROM messages m WHERE m.complaint_id = c.id))
             AS text) words
         WHERE c.id = refreshed
         ON CONFLICT (complaint_id) DO UPDATE SET document = excluded.document
     $$""",
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_on_complaint() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN PERFORM {TABLE}_refresh(NEW.id); RETURN NULL; END $$""",
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_on_message() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION complaint_search_on_complaint() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM complaint_search_refresh(NEW.id); RETURN NULL; END $$""",
+    """CREATE OR REPLACE FUNCTION complaint_search_on_message() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP <> 'INSERT' THEN PERFORM {TABLE}_refresh(OLD.complaint_id); END IF;
-        IF TG_OP <> 'DELETE' THEN PERFORM {TABLE}_refresh(NEW.complaint_id); END IF;
+        IF TG_OP <> 'INSERT' THEN PERFORM complaint_search_refresh(OLD.complaint_id); END IF;
+        IF TG_OP <> 'DELETE' THEN PERFORM complaint_search_refresh(NEW.complaint_id); END IF;
         RETURN NULL;
     END $$""",
-    f"CREATE TRIGGER {TABLE}_complaint AFTER INSERT OR UPDATE OF name, phone, story ON complaints "
-    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_on_complaint()",
-    f"CREATE TRIGGER {TABLE}_message AFTER INSERT OR UPDATE OF body, complaint_id OR DELETE ON messages "
-    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_on_message()",
+    """CREATE TRIGGER complaint_search_complaint AFTER INSERT OR UPDATE OF name, phone, story ON complaints
+        FOR EACH ROW EXECUTE FUNCTION complaint_search_on_complaint()""",
+    """CREATE TRIGGER complaint_search_message AFTER INSERT OR UPDATE OF body, complaint_id OR DELETE ON messages
+        FOR EACH ROW EXECUTE FUNCTION complaint_search_on_message()""",
 ]
 POSTGRESQL_DROP = [
-    f"DROP TABLE IF EXISTS {TABLE}",
+    "DROP TABLE IF EXISTS complaint_search",
     # CASCADE: the triggers that call them go too (drop_all drops their tables just after).
-    f"DROP FUNCTION IF EXISTS {TABLE}_on_complaint() CASCADE",
-    f"DROP FUNCTION IF EXISTS {TABLE}_on_message() CASCADE",
-    f"DROP FUNCTION IF EXISTS {TABLE}_refresh(integer)",
+    "DROP FUNCTION IF EXISTS complaint_search_on_complaint() CASCADE",
+    "DROP FUNCTION IF EXISTS complaint_search_on_message() CASCADE",
+    "DROP FUNCTION IF EXISTS complaint_search_refresh(integer)",
 ]
 
 
