@@ -82,7 +82,7 @@ def search_terms(query: str) -> Terms:
     terms = Terms(
         words=words,
         reference=normalise_reference(cleaned) if len(characters) == REFERENCE_LENGTH else None,
-        email=normalise_email(cleaned) if "@" in cleaned else None,
+        email=normalise_email(cleaned) if "@" in cleaned and words else None,
         phones=phone_forms(cleaned) if is_phone_number(cleaned) else ())
     if not (terms.words or terms.reference or terms.email or terms.phones):
         raise SearchRefused(_l("Enter a reference, an email address, a name, a phone number or a few words."),
