@@ -127,8 +127,10 @@ def test_a_search_without_letters_or_digits_is_refused_with_a_sentence(app, type
     with pytest.raises(SearchRefused) as refused:
         search(person("agent"), typed)
     with force_locale("en"):
-        assert str(refused.value.message) == "Enter a reference, an email address, a name, a phone number or a few words."
-    assert str(refused.value.message) == "Vul een kenmerk, een e-mailadres, een naam, een telefoonnummer of een paar woorden in."
+        assert str(refused.value.message) == ("Enter a reference, an email address, a name, a phone number or "
+                                              "a few words.")
+    assert str(refused.value.message) == ("Vul een kenmerk, een e-mailadres, een naam, een telefoonnummer of "
+                                          "een paar woorden in.")
 
 
 def test_a_very_long_search_is_refused_with_a_sentence(app):
