@@ -99,6 +99,15 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
 
+    # The search index (migration 0016) is kept by triggers, not described by a model: autogenerate
+    # must not offer to drop it, nor FTS5's shadow tables beside it.
+    def include_name(name, type_, _parent_names):
+        from portal.search_index import is_index_table
+
+        return not (type_ == "table" and is_index_table(name))
+
+    conf_args.setdefault("include_name", include_name)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -8,6 +8,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Stri
                         Index, TypeDecorator, UniqueConstraint, event, false as sa_false, func)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from . import search_index
 from .extensions import db
 from .states import (Channel, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role, RootCause,
                      StateColumn, Status, WaitingFor, Wish)
@@ -596,3 +597,7 @@ def earliest_open_due(promises) -> datetime | None:
     """The queue's sort key: the due moment of the earliest promise still owed (None when none is)."""
     return min((p.due_at for p in promises if still_owed(p)), default=None)
 
+
+
+# The search index is kept by the database itself (portal/search_index.py); made with the tables.
+search_index.keep_with(db.metadata)

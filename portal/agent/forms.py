@@ -211,3 +211,12 @@ class NewComplaintForm(FlaskForm):
                             default="email", validators=[Required(_l("Choose how we contact the customer"))])
     language = RadioField(_l("In which language do we write?"), choices=choices(LANGUAGE_CHOICES),
                           default="nl", validators=[Required(_l("Choose a language"))])
+
+
+class SearchForm(FlaskForm):
+    """The one search box on the queue: a GET form, so a search is a link (no CSRF token in it)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search complaints"), filters=[clean_line])

@@ -21,12 +21,14 @@ from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
 from ..services.queue import FILTERS, queue, waiting_for_cosign
+from ..services.search import SearchRefused, search
 from ..services.secrets import new_draft_key
 from ..states import Kind, OfferState
 from ..wording.staff import REPLY_TEMPLATES, readability_words
 from . import bp
 from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, ManagerAnswerForm,
-                    MoveForm, NewComplaintForm, NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm)
+                    MoveForm, NewComplaintForm, NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm,
+                    SearchForm)
 
 
 def _complaint_or_404(reference: str) -> Complaint:
@@ -73,12 +75,24 @@ def queue_page():
     category_id = request.args.get("category", type=int)
     kind = request.args.get("kind") if request.args.get("kind") in Kind._value2member_map_ else None
     page = max(request.args.get("page", 1, type=int), 1)
+    search_form = SearchForm(formdata=request.args)
+    if search_form.q.data:  # an empty box shows the queue itself
+        return _search_results(search_form, page)
     rows, total = queue(current_user, view, category_id, kind, page)
     categories = category_service.all_categories()
     return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page,
-                           category_id=category_id, kind=kind, categories=categories,
+                           category_id=category_id, kind=kind, categories=categories, search_form=search_form,
                            pages=max((total + 24) // 25, 1), now=utcnow(),
                            calendar=organisation_snapshot().calendar)
+
+
+def _search_results(form: SearchForm, page: int):
+    try:
+        found = search(current_user, form.q.data, page)
+    except SearchRefused as error:
+        form.q.errors = [error.message]
+        return render_template("agent/search.html", search_form=form, found=None), 400
+    return render_template("agent/search.html", search_form=form, found=found)
 
 
 def _detail_forms(complaint: Complaint):

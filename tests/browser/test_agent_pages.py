@@ -483,6 +483,21 @@ def submit(path, form="main form", fill=None, check=(), open_first=None, then=".
     return arrive
 
 
+def search_by_keyboard(words):
+    """Tab to the search box from the top of the queue, type, press Enter: no mouse, no JavaScript needed."""
+    def arrive(page, world, language):
+        in_language(page, language, "/agent/")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.name") == "q":
+                break
+        page.keyboard.type(words)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("main tbody")).to_contain_text(world["claimed"])
+    return arrive
+
+
 COMPLAINT = "/agent/complaints/{ready}"
 MOVE_FIRST = "/agent/complaints/{ready}/promises/{first_move}/move"
 REFUSE = "main form[action$='/agent/offers/{waiting}/refuse']"
@@ -542,6 +557,11 @@ PAGES = {
     "queue-escalated": ("agent", visit("/agent/?view=escalated")),
     "queue-category-and-kind": ("agent", visit("/agent/?view=open&category={delivery}&kind=complaint")),
     "queue-nothing-here": ("agent", visit("/agent/?view=all&kind=suggestion")),
+    # The search: results, no hits, and a search that cannot mean anything (its sentence at the field).
+    "search-results": ("agent", visit("/agent/?q=pakket")),
+    "search-no-hits": ("agent", visit("/agent/?q=olifant")),
+    "search-refused": ("agent", visit("/agent/?q=%21%21%21", status=400)),
+    "search-typed-and-sent-by-keyboard": ("agent", search_by_keyboard("nat gescheurd")),
     # One complaint.
     "complaint-unclaimed": ("agent", visit("/agent/complaints/{unclaimed}")),
     "complaint-overdue": ("agent", visit("/agent/complaints/{late}")),
