@@ -99,6 +99,7 @@ CUSTOMER_AGREED = [("yes", _l("Yes, the customer agreed")), ("no", _l("No"))]
 
 
 class CloseForm(FlaskForm):
+    checked = HiddenField()  # the text the agent saw the plain-language warnings for (sent as it is then)
     customer_agreed = RadioField(_l("Did the customer agree to close it?"), choices=choices(CUSTOMER_AGREED),
                                  validators=[Required(_l("Choose yes or no"))])
     reason = TextAreaField(
@@ -144,6 +145,7 @@ class ClassifyForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
+    checked = HiddenField()
     new_date = DateField(_l("New date"), validators=[Required(_l("Enter the new date, like 27-11-2026"))],
                          format="%Y-%m-%d")
     reason = TextAreaField(
@@ -156,6 +158,7 @@ STALE_FORM = _l("This form is out of date. Open the mandate screen again and mak
 
 
 class OfferForm(FlaskForm):
+    checked = HiddenField()
     remedy = RadioField(_l("What do you offer?"), choices=choices((k, v["label"]) for k, v in REMEDIES.items()),
                         validators=[Required(_l("Choose what you offer"))])
     amount = StringField(_l("Amount in euros (for money back, credit, a voucher or a gift)"), filters=[clean_line],

@@ -31,6 +31,16 @@ from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverFor
                     SearchForm)
 
 
+def _warn_once(form, text: str, language: str) -> list:
+    """Words that make what the customer reads less plain (jargon, long sentences): shown once before
+    it goes out; the same text sent again goes as it is. Vague words are refused by the service."""
+    findings = [finding for finding in lint(text or "", language) if finding.severity != "error"]
+    if findings and form.checked.data != text:
+        form.checked.data = text
+        return findings
+    return []
+
+
 def _complaint_or_404(reference: str) -> Complaint:
     complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
     if complaint is None:
@@ -287,6 +297,8 @@ def close(reference):
     complaint = _complaint_or_404(reference)
     form = CloseForm(prefix="close")
     if form.validate_on_submit():
+        if findings := _warn_once(form, form.reason.data, complaint.language):
+            return _render_detail(complaint, 200, close_form=form, close_findings=findings)
         try:
             lifecycle.close_by_owner(complaint, current_user, form.reason.data, form.customer_agreed.data == "yes")
         except DomainError as error:
@@ -305,7 +317,8 @@ def move_promise(reference, promise_id):
     if promise is None or promise.complaint_id != complaint.id:
         abort(404)
     form = MoveForm()
-    if form.validate_on_submit():
+    findings = []
+    if form.validate_on_submit() and not (findings := _warn_once(form, form.reason.data, complaint.language)):
         try:
             work.extend_promise(promise, current_user, form.new_date.data, form.reason.data, get_calendar())
         except work.WorkError as error:
@@ -313,7 +326,7 @@ def move_promise(reference, promise_id):
         else:
             flash(_l("The new date is on the customer's page and is mailed."), "success")
             return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
-    return render_template("agent/move.html", complaint=complaint, promise=promise, form=form,
+    return render_template("agent/move.html", complaint=complaint, promise=promise, form=form, findings=findings,
                            times_moved=work.times_moved(promise)), 400 if form.errors else 200
 
 
@@ -323,10 +336,11 @@ def mandate_page(reference):
     complaint = _complaint_or_404(reference)
     calendar = get_calendar()
     form = OfferForm()
+    findings = []
     if request.method == "GET":
         form.request_key.data = new_draft_key()
         form.seen_counter.data = str(complaint.offer_counter)
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not (findings := _warn_once(form, form.text.data, complaint.language)):
         try:
             offer = mandate.make_offer(
                 complaint, current_user, remedy=form.remedy.data,
@@ -345,7 +359,7 @@ def mandate_page(reference):
                                   else form.seen_counter.errors[0])
         form.request_key.errors, form.seen_counter.errors = [], []
         form.request_key.data, form.seen_counter.data = new_draft_key(), str(complaint.offer_counter)
-    return render_template("agent/mandate.html", complaint=complaint, form=form,
+    return render_template("agent/mandate.html", complaint=complaint, form=form, findings=findings,
                            mandate=mandate.mandate_of(current_user, complaint, calendar),
                            remedies=mandate.REMEDIES), 200 if not form.errors else 400
 

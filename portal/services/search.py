@@ -62,14 +62,26 @@ class Found:
 def search(user: User, query: str, page: int = 1) -> Found:
     """The complaints this person may see that match `query`, one page of them, newest first."""
     terms = search_terms(query)
-    matching = visible_complaints(user).where(Complaint.id.in_(_matching_ids(terms)))
-    total = db.session.scalar(matching.with_only_columns(func.count(Complaint.id))) or 0
+    found = _matching_ids(terms).cte("found")
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Look the words up first, in the index, then join: as a plain subquery PostgreSQL misjudges how
+        # many match and tests every complaint's document one by one (180 ms instead of 55 with 100,000).
+        found = found.prefix_with("MATERIALIZED")
+    matching = visible_complaints(user).join(found, found.c[0] == Complaint.id)
     page = max(page, 1)
-    complaints = db.session.scalars(
-        matching.options(joinedload(Complaint.category), joinedload(Complaint.owner))
+    # The page's ids and the number of all matches in one pass over the index (a window count):
+    # counting in a query of its own would look every match up twice.
+    rows = db.session.execute(
+        matching.with_only_columns(Complaint.id, func.count().over())
         .order_by(Complaint.created_at.desc(), Complaint.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return Found(complaints, total, page)
+    if not rows:  # past the last page (or nothing found): the count alone
+        total = db.session.scalar(matching.with_only_columns(func.count(Complaint.id))) or 0
+        return Found([], total, page)
+    by_id = {complaint.id: complaint for complaint in db.session.scalars(
+        select(Complaint).where(Complaint.id.in_([row[0] for row in rows]))
+        .options(joinedload(Complaint.category), joinedload(Complaint.owner)))}
+    return Found([by_id[row[0]] for row in rows], rows[0][1], page)
 
 
 def search_terms(query: str) -> Terms:

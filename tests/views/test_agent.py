@@ -196,7 +196,7 @@ def test_the_mandate_screen_asks_for_no_proof(client, auth, create_complaint):
         assert not page.find("input", attrs={"name": re.compile(word)})
     assert not page.find("input", {"type": "file"})
     names = {tag["name"] for tag in page.find("main").find_all(["input", "textarea"])}
-    assert names - {"csrf_token"} == {"request_key", "seen_counter", "remedy", "amount", "text"}
+    assert names - {"csrf_token", "checked"} == {"request_key", "seen_counter", "remedy", "amount", "text"}
 
 
 def offer_form(client, reference):
@@ -603,3 +603,48 @@ def test_a_supervisor_takes_over_an_escalated_complaint_and_the_customer_hears_t
     complaint = db.session.get(Complaint, complaint.id)
     assert complaint.owner_id == supervisor.id
     assert next(p for p in complaint.promises if p.key == "manager").state == "kept"
+
+
+# --- jargon in an offer, a new date's reason and a close reason: warned once, then sent as it is ----
+
+JARGON = "Wij retourneren het bedrag conform de voorwaarden."
+
+
+def test_jargon_in_an_offer_is_warned_once_then_the_same_text_goes_out(client, auth, create_complaint):
+    complaint, _ = create_complaint(language="nl")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference) | dict(remedy="refund", amount="20", text=JARGON)
+    page = soup(client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data, headers=EN))
+    warning = text_of(page.find(id="lint"))
+    assert "retourneren" in warning and "conform" in warning and "press the button again" in warning
+    assert db.session.scalar(select(func.count(Offer.id))) == 0, "nothing offered yet"
+    data["checked"] = page.find("input", {"name": "checked"})["value"]
+    assert client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data).status_code == 302
+    assert db.session.scalar(select(Offer.text)) == JARGON
+    changed = dict(data, text=JARGON.replace("conform", "volgens"))  # another text is checked again
+    assert "retourneren" in text_of(soup(client.post(f"/agent/complaints/{complaint.reference}/mandate",
+                                                     data=changed, headers=EN)).find(id="lint"))
+
+
+def test_jargon_in_a_new_dates_reason_and_a_close_reason_is_warned_once(client, auth, create_complaint):
+    complaint, _ = create_complaint(language="nl")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    proposal = next(p for p in complaint.promises if p.key == "proposal")
+    move = f"/agent/complaints/{complaint.reference}/promises/{proposal.id}/move"
+    data = {"new_date": working_day_after(proposal.due_at, 7).isoformat(), "reason": JARGON}
+    page = soup(client.post(move, data=data, headers=EN))
+    assert "conform" in text_of(page.find(id="lint"))
+    data["checked"] = page.find("input", {"name": "checked"})["value"]
+    assert client.post(move, data=data).status_code == 302
+    close = f"/agent/complaints/{complaint.reference}/close"
+    data = {"close-customer_agreed": "yes", "close-reason": "Wij hebben het pakket middels de post verstuurd."}
+    page = soup(client.post(close, data=data, headers=EN))
+    assert "middels" in text_of(page.find(id="close-lint"))
+    db.session.expire_all()
+    assert db.session.get(Complaint, complaint.id).status != "closed"
+    data["close-checked"] = page.find("input", {"name": "close-checked"})["value"]
+    assert client.post(close, data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Complaint, complaint.id).status == "closed"
