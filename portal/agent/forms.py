@@ -83,6 +83,7 @@ class ReplyForm(FlaskForm):
 
 
 class ManagerAnswerForm(FlaskForm):
+    checked = HiddenField()  # the text the manager saw the plain-language warnings for
     body = TextAreaField(
         _l("Your answer to the customer, as the manager they asked for"), filters=[clean_text],
         validators=[Required(_l("Write your answer to the customer")),

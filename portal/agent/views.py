@@ -31,10 +31,12 @@ from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverFor
                     SearchForm)
 
 
-def _warn_once(form, text: str, language: str) -> list:
+def _warn_once(form, text: str, language: str, *, vague_words_too: bool = False) -> list:
     """Words that make what the customer reads less plain (jargon, long sentences): shown once before
-    it goes out; the same text sent again goes as it is. Vague words are refused by the service."""
-    findings = [finding for finding in lint(text or "", language) if finding.severity != "error"]
+    it goes out; the same text sent again goes as it is. Vague words are refused by the service,
+    except in a conversation (a reply, the manager's answer), where they are warned of as well."""
+    findings = [finding for finding in lint(text or "", language)
+                if vague_words_too or finding.severity != "error"]
     if findings and form.checked.data != text:
         form.checked.data = text
         return findings
@@ -281,6 +283,8 @@ def manager_answer(reference):
     complaint = _complaint_or_404(reference)
     form = ManagerAnswerForm(prefix="manager")
     if form.validate_on_submit():
+        if findings := _warn_once(form, form.body.data, complaint.language, vague_words_too=True):
+            return _render_detail(complaint, 200, manager_form=form, manager_findings=findings)
         try:
             work.answer_as_manager(complaint, current_user, form.body.data)
         except DomainError as error:

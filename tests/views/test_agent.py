@@ -648,3 +648,23 @@ def test_jargon_in_a_new_dates_reason_and_a_close_reason_is_warned_once(client, 
     assert client.post(close, data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Complaint, complaint.id).status == "closed"
+
+
+def test_the_managers_answer_is_checked_for_plain_words_once(client, auth, create_complaint):
+    complaint, token = create_complaint(language="en")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    complaint_service.ask_for_manager(complaint, "Nobody listens.", get_calendar())
+    db.session.commit()
+    auth.logout()
+    auth.login("supervisor")
+    path = f"/agent/complaints/{complaint.reference}/manager-answer"
+    hedged = {"manager-body": "We will try to pay you back asap."}
+    page = soup(client.post(path, headers=EN, data=hedged))
+    warning = text_of(page.find(id="manager-lint"))
+    assert "try" in warning and "asap" in warning
+    assert "We will try to pay you back asap." not in text_of(soup(client.get(f"/s/{token}", headers=EN))), \
+        "nothing is sent before the manager saw the warning"
+    hedged["manager-checked"] = page.find("input", {"name": "manager-checked"})["value"]
+    assert client.post(path, headers=EN, data=hedged).status_code == 302, "the same text again is sent"
+    assert "We will try to pay you back asap." in text_of(soup(client.get(f"/s/{token}", headers=EN)))
