@@ -51,9 +51,10 @@ def send_mail_command(loop, interval):
 def tick_command():
     """What time brings: a reminder halfway through a wait for the customer, closing when the wait
     ends unanswered or on the date announced after "resolved", promises whose moment passed marked
-    missed (with a mail to the customer), old drafts tidied away, and staff told in digest mails."""
+    missed (with a mail to the customer), the questions after a close (and their one reminder), old
+    drafts tidied away, and staff told in digest mails."""
     from .models import utcnow
-    from .services import lifecycle, notices
+    from .services import lifecycle, notices, satisfaction
     from .services.complaints import mark_missed_promises
     from .services.filing import purge_old_drafts
 
@@ -62,6 +63,7 @@ def tick_command():
     unanswered = lifecycle.close_unanswered(now)
     in_time = lifecycle.close_resolved(now)
     missed = mark_missed_promises(now)
+    surveyed = satisfaction.ask_after_close(now) + satisfaction.remind(now)
     purged = purge_old_drafts(now, current_app.config["DRAFT_LIFETIME_DAYS"])
     # Staff hear of what the steps above and the pages since the last tick did.
     told = notices.collect(now) + notices.promises_due_soon(now)
@@ -69,7 +71,8 @@ def tick_command():
     db.session.commit()
     click.echo(f"{missed} promise(s) marked missed; {reminded} reminder(s) to answer us; "
                f"{unanswered} closed without an answer; {in_time} closed after being solved; "
-               f"{purged} old draft(s) removed; {told} staff notice(s), {digests} digest mail(s)")
+               f"{surveyed} mail(s) asking how we did; {purged} old draft(s) removed; "
+               f"{told} staff notice(s), {digests} digest mail(s)")
 
 
 @portal_cli.command("create-user")

@@ -5,13 +5,13 @@ from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
-                        Index, TypeDecorator, UniqueConstraint, event, false as sa_false, func)
+                        Index, TypeDecorator, UniqueConstraint, event, false as sa_false, func, true as sa_true)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import search_index
 from .extensions import db
-from .states import (Channel, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role, RootCause,
-                     StateColumn, Status, WaitingFor, Wish)
+from .states import (Channel, ComeBack, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role,
+                     RootCause, Solved, StateColumn, Status, WaitingFor, Wish)
 
 
 def utcnow() -> datetime:
@@ -83,6 +83,12 @@ class Organisation(db.Model):
     notice_hours_before: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     # The last event turned into staff notices (services/notices.py): each event is read once.
     notices_read_to_event: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # After a complaint ends we ask three questions (services/satisfaction.py): whether we do, how
+    # many days an address is left alone after it was asked, and the sentence that asks (empty: ours).
+    surveys_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    survey_quiet_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    survey_sentence_nl: Mapped[str | None] = mapped_column(Text)
+    survey_sentence_en: Mapped[str | None] = mapped_column(Text)
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -291,6 +297,10 @@ class Complaint(db.Model):
     root_cause: Mapped[RootCause | None] = mapped_column(StateColumn(RootCause))
     chance_to_improve: Mapped[bool | None] = mapped_column(Boolean)
     improvement_note: Mapped[str | None] = mapped_column(Text)
+    # The three questions after it ended (services/satisfaction.py): when we asked (in the resolution
+    # mail, or a mail of its own after a close without one), and when its one reminder goes out.
+    survey_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    survey_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     category: Mapped[Category | None] = relationship()
     timeline: Mapped[PromiseTimeline | None] = relationship()
@@ -307,6 +317,8 @@ class Complaint(db.Model):
         back_populates="complaint", order_by="Note.id", cascade="all, delete-orphan")
     offers: Mapped[list[Offer]] = relationship(
         back_populates="complaint", order_by="Offer.id", cascade="all, delete-orphan")
+    survey_answer: Mapped[SurveyAnswer | None] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", uselist=False)
 
     @property
     def is_open(self) -> bool:
@@ -472,6 +484,24 @@ class Offer(db.Model):
     made_by: Mapped[User] = relationship(foreign_keys=[made_by_id])
     carried_out_by: Mapped[User | None] = relationship(foreign_keys=[carried_out_by_id])
     cosigned_by: Mapped[User | None] = relationship(foreign_keys=[cosigned_by_id])
+
+
+class SurveyAnswer(db.Model):
+    """What the customer told us after it ended: one answer per complaint (they may change it for a
+    week). The comment is theirs, so erasure removes it; the three answers stay for the figures."""
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    solved: Mapped[Solved] = mapped_column(StateColumn(Solved, 10))
+    treatment: Mapped[int] = mapped_column(Integer)  # 1 (very badly) .. 5 (very well)
+    come_back: Mapped[ComeBack] = mapped_column(StateColumn(ComeBack, 10))
+    comment: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="survey_answer")
 
 
 class AuditEvent(db.Model):

@@ -36,6 +36,9 @@ class Status(StrEnum):
 
 Status.OPEN = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.PROPOSAL_MADE, Status.AGREED})
 Status.ENDED = frozenset({Status.RESOLVED, Status.CLOSED, Status.WITHDRAWN})
+# Flagged for the owner ("needs my attention"): open, and also after it ended when the customer still
+# wrote (a message after "resolved") or said it is not solved (services/satisfaction.py).
+Status.MAY_NEED_ATTENTION = Status.OPEN | frozenset({Status.RESOLVED, Status.CLOSED})
 # A customer may still act on it (a message, a new date, an answer to an offer): open, never ended.
 Status.CUSTOMER_CAN_ACT = Status.OPEN
 
@@ -112,6 +115,22 @@ class RootCause(StrEnum):
     PRODUCT = "product"
     BEHAVIOUR = "behaviour"
     UNKNOWN = "unknown"
+
+
+class Solved(StrEnum):
+    """The customer's answer to "Is your complaint solved?" after it ended (services/satisfaction.py)."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class ComeBack(StrEnum):
+    """The customer's answer to "Would you come back to us?"."""
+
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
 
 
 class Role(StrEnum):

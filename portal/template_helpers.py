@@ -18,9 +18,9 @@ from .models import User
 from .services.calendar import opening_groups
 from .services.organisation import organisation_snapshot
 from .states import Status
-from .wording.customer import (CLOSED_AFTER_ANSWER, CLOSED_AFTER_SOLVED, CLOSED_WITH_REASON, CUSTOMER_EVENT_TEXT,
-                               KEEP_LINK, KIND_NAME, STATUS_EXPLANATION,
-                               STATUS_HEADLINE, kind_group)
+from .wording.customer import (CLOSED_AFTER_ANSWER, CLOSED_AFTER_SOLVED, CLOSED_WITH_REASON, COME_BACK_CHOICES,
+                               CUSTOMER_EVENT_TEXT, KEEP_LINK, KIND_NAME, SOLVED_CHOICES, STATUS_EXPLANATION,
+                               STATUS_HEADLINE, TREATMENT_CHOICES, kind_group)
 from .wording.staff import ERASURE_VIA_WORDS, OFFER_STATE, PROMISE_STATE, STAFF_EVENT_TEXT, STATUS_WORDS
 
 HELPERS = {}
@@ -37,6 +37,9 @@ def register(app: Flask) -> None:
 
 
 ANSWER_LABELS = {
+    "solved": dict(SOLVED_CHOICES),
+    "treatment": dict(TREATMENT_CHOICES),
+    "come_back": dict(COME_BACK_CHOICES),
     "wish": dict(WISH_CHOICES),
     "contact_by": dict(CONTACT_CHOICES),
     "language": dict(LANGUAGE_CHOICES),
@@ -47,7 +50,7 @@ ANSWER_LABELS = {
 @helper
 def answer_label(field: str, value) -> str:
     """The words a customer chose, for an answer stored as a code."""
-    return str(ANSWER_LABELS.get(field, {}).get(value, value or ""))
+    return str(ANSWER_LABELS.get(field, {}).get(str(value) if value is not None else value, value or ""))
 
 
 @helper
@@ -200,3 +203,11 @@ def role_words(role: str) -> str:
 @helper
 def admin_status_words(status: str) -> str:
     return str(STATUS_WORDS.get(status, status))
+
+
+@helper
+def survey_sentence(language: str) -> str:
+    """The sentence that asks the three questions (the admin's, or ours)."""
+    from .services.satisfaction import sentence
+
+    return sentence(language)

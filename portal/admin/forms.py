@@ -67,6 +67,17 @@ class OrganisationForm(FlaskForm):
     close_after_days = IntegerField(_l("Close a solved complaint after this many working days without news"),
                                     validators=[InputRequired(_l("Enter a number of working days")),
                                                 NumberRange(1, 60, _l("Enter a number from 1 to 60"))])
+    # The three questions after a complaint ended (services/satisfaction.py).
+    surveys_on = RadioField(_l("Ask customers how we did after their complaint ended"),
+                            choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
+                            coerce=lambda value: value in (True, "yes", "True"), default=True)
+    survey_quiet_days = IntegerField(_l("Ask an address at most once in this many days"),
+                                     validators=[InputRequired(_l("Enter a number of days")),
+                                                 NumberRange(1, 365, _l("Enter a number from 1 to 365"))])
+    survey_sentence_nl = TextAreaField(_l("The sentence that asks (Dutch; empty: ours)"), filters=[clean_text],
+                                       validators=[LengthBetween(0, 500, "", _l("Keep it to 500 characters"))])
+    survey_sentence_en = TextAreaField(_l("The sentence that asks (English; empty: ours)"), filters=[clean_text],
+                                       validators=[LengthBetween(0, 500, "", _l("Keep it to 500 characters"))])
     # Working days to carry out each remedy after the customer's yes (services/lifecycle.py).
     carry_fix = IntegerField(_l("Fix it or do it again"), validators=CARRY_OUT_CHECKS)
     carry_refund = IntegerField(_l("Money back (refund)"), validators=CARRY_OUT_CHECKS)

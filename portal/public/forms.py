@@ -7,6 +7,8 @@ from wtforms.validators import Optional, ValidationError
 from ..forms import (CONTACT_CHOICES, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, choices, email_field,
                      phone_field)
 from ..i18n import form_translations
+from ..wording.customer import (COME_BACK_CHOICES, COME_BACK_QUESTION, SOLVED_CHOICES, SOLVED_QUESTION,
+                                TREATMENT_CHOICES, TREATMENT_QUESTION)
 from ..services.filing import NAME_MAX, STORY_MAX, STORY_MIN, WHEN_MAX, WISH_OTHER_MAX
 from ..validators import Amount, LengthBetween, Required, clean_line, clean_text
 
@@ -181,3 +183,32 @@ class ReopenForm(Form):
         _l("Why do you want to open it again?"), filters=[clean_text],
         validators=[Required(_l("Tell us in one sentence why")),
                     LengthBetween(0, 2000, "", _l("Your answer must be 2,000 characters or less"))])
+
+
+class FeedbackForm(Form):
+    """Three short questions after it ended (services/satisfaction.py), and room for more. Each choice
+    is words; an answer out of the choices gets the same sentence as no answer."""
+
+    solved = RadioField(SOLVED_QUESTION, choices=choices(SOLVED_CHOICES), validate_choice=False,
+                        validators=[Required(_l("Choose yes, partly or no"))])
+    treatment = RadioField(TREATMENT_QUESTION, choices=choices(TREATMENT_CHOICES), validate_choice=False,
+                           validators=[Required(_l("Choose how we treated you"))])
+    come_back = RadioField(COME_BACK_QUESTION, choices=choices(COME_BACK_CHOICES), validate_choice=False,
+                           validators=[Required(_l("Choose yes, maybe or no"))])
+    comment = TextAreaField(
+        _l("Anything else you want to tell us? (optional)"), filters=[clean_text],
+        validators=[LengthBetween(0, 2000, "", _l("Your answer must be 2,000 characters or less"))])
+
+    @staticmethod
+    def _one_of(field, message):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(message)
+
+    def validate_solved(self, field):
+        self._one_of(field, _l("Choose yes, partly or no"))
+
+    def validate_treatment(self, field):
+        self._one_of(field, _l("Choose how we treated you"))
+
+    def validate_come_back(self, field):
+        self._one_of(field, _l("Choose yes, maybe or no"))

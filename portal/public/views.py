@@ -15,14 +15,14 @@ from ..extensions import db, limiter
 from ..models import Category, Offer, Promise, utcnow
 from ..services import complaints as service
 from ..services import categories as category_service
-from ..services import filing, improvements as improvement_service, lifecycle, mandate, privacy, work
+from ..services import filing, improvements as improvement_service, lifecycle, mandate, privacy, satisfaction, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
 from ..states import PromiseState, Status
 from . import bp
-from .forms import (AboutForm, AnswerOfferForm, ConfirmForm, ContactForm, FindForm, ManagerForm, MessageForm,
-                    NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm, choices)
+from .forms import (AboutForm, AnswerOfferForm, ConfirmForm, ContactForm, FeedbackForm, FindForm, ManagerForm,
+                    MessageForm, NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm, choices)
 
 
 @dataclass(frozen=True)
@@ -287,6 +287,7 @@ def _status_page(complaint, token, status=200, **forms):
         context["reopen_until"] = work.reopen_until(complaint)
     context["can_write"] = (complaint.is_open or complaint.status == Status.RESOLVED
                             or lifecycle.opens_again_on_message(complaint))
+    context["survey_open"] = satisfaction.can_answer(complaint)
     context["carried_out"] = next((o for o in reversed(complaint.offers) if o.carried_out_at), None)
     if offer is not None and lifecycle.carry_out_days(offer.remedy) > 0:
         context["offer_done_by"] = get_calendar().add(utcnow(), lifecycle.carry_out_days(offer.remedy),
@@ -358,6 +359,38 @@ def status(token):
             return _status_page(complaint, token, 409, form=form)
         return redirect(url_for("public.status", token=token, sent=1) + "#messages")
     return _status_page(complaint, token, form=form)
+
+
+@bp.route("/s/<token>/feedback", methods=["GET", "POST"])
+def feedback(token):
+    """Did we put it right? Opening this page (as a mail scanner does) records nothing: the answer a
+    mail's link carried is only preselected, and only the customer's POST stores it."""
+    complaint = _complaint_or_404(token)
+    if not satisfaction.can_answer(complaint):
+        abort(404)
+    answer = complaint.survey_answer
+    may_change = satisfaction.can_change(answer)
+    form = FeedbackForm(obj=answer if request.method == "GET" and answer is not None else None)
+    if request.method == "GET" and answer is not None:
+        form.treatment.data = str(answer.treatment)
+    if request.method == "GET" and answer is None and request.args.get("solved") in {"yes", "partly", "no"}:
+        form.solved.data = request.args["solved"]
+    if may_change and form.validate_on_submit():
+        try:
+            satisfaction.record_answer(complaint, form.solved.data, form.treatment.data, form.come_back.data,
+                                       form.comment.data)
+        except satisfaction.SurveyError as error:
+            getattr(form, error.field or "solved").errors.append(error.message)
+        else:
+            return redirect(url_for("public.feedback", token=token, thanks=1))
+    can_reopen = work.can_reopen(complaint)
+    return render_template(
+        "public/feedback.html", complaint=complaint, token=token, form=form, answer=complaint.survey_answer,
+        may_change=satisfaction.can_change(complaint.survey_answer), thanks=request.args.get("thanks"),
+        change_until=satisfaction.change_until(answer) if answer is not None else None,
+        not_solved=satisfaction.not_solved(complaint.survey_answer), can_reopen=can_reopen,
+        reopen_form=ReopenForm(prefix="reopen") if can_reopen else None,
+        reopen_until=work.reopen_until(complaint)), 400 if form.errors else 200
 
 
 @bp.route("/s/<token>/contact", methods=["GET", "POST"])

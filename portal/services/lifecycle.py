@@ -33,7 +33,8 @@ from ..i18n import lazy_gettext as _l
 from ..models import Complaint, Offer, Promise, User, utcnow
 from ..states import Kind, OfferState, PromiseState, Status, WaitingFor
 from .calendar import BusinessCalendar
-from .complaints import record_event, status_url_for_mail
+from . import satisfaction
+from .complaints import add_status_link, record_event, status_url, status_url_for_mail
 from .errors import DomainError
 from .organisation import get_calendar, organisation_snapshot
 from .outbox import queue_mail
@@ -215,10 +216,12 @@ def resolve(complaint: Complaint, now: datetime, calendar: BusinessCalendar | No
     record_event(complaint, "resolved", actor="agent" if offer is None else "system",
                  closes=complaint.closes_at.isoformat())
     db.session.flush()
+    token = add_status_link(complaint)
+    survey = satisfaction.ask_in_resolution_mail(complaint, token, now)  # {} when we do not ask
     queue_mail("resolved", complaint.email, complaint.language,
                lambda: gettext("Done: your complaint is solved (%(ref)s)", ref=complaint.reference),
                complaint, offer=offer, reopen_until=reopen_until(complaint),
-               status_url=status_url_for_mail(complaint))
+               status_url=status_url(token), **survey)
 
 
 def close_resolved(now: datetime | None = None) -> int:

@@ -67,6 +67,9 @@ def _subscribers(category_id: int | None) -> list[User]:
 def _who_hears(event: Event, complaint: Complaint) -> tuple[str | None, list[User]]:
     if event.kind == "filed":
         return "new_complaint", _subscribers(complaint.category_id)
+    if event.kind in ("survey_answered", "survey_changed") and (event.data or {}).get("solved") != "yes":
+        # "Partly" or "not solved" after it ended: the owner hears of it (satisfaction.py flags it too).
+        return "customer_message", [complaint.owner] if complaint.owner is not None else []
     if event.kind in CUSTOMER_ANSWERS and event.actor == "customer":
         return "customer_message", [complaint.owner] if complaint.owner is not None else []
     if event.kind == "manager_asked":
@@ -182,7 +185,7 @@ def needing_me(person: User) -> int:
     """The count in the staff header: complaints of mine flagged for my attention."""
     return db.session.scalar(select(func.count(Complaint.id)).where(
         Complaint.owner_id == person.id, Complaint.attention_at.is_not(None),
-        Complaint.status.in_(Status.OPEN))) or 0
+        Complaint.status.in_(Status.MAY_NEED_ATTENTION))) or 0
 
 
 def update_settings(person: User, *, language: str, kinds_on: set[str], category_ids: set[int]) -> None:

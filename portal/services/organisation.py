@@ -16,7 +16,7 @@ from ..models import ClosingDay, Organisation, User
 from .audit import audit, snapshot
 from .calendar import DEFAULT_OPENING_HOURS, BusinessCalendar, parse_time
 from .errors import SettingError, refuse
-from .plain_language import website_problem
+from .plain_language import refuse_hedges, website_problem
 
 DEFAULTS = dict(
     name="Gehoord",
@@ -102,7 +102,8 @@ def _forget_changed_organisation(session) -> None:
 ORGANISATION_FIELDS = ("name", "contact_email", "contact_phone", "contact_postal", "default_language",
                        "silent_ratio", "retention_months", "max_handling_weeks", "ombudsman_name",
                        "ombudsman_url", "agent_idle_hours", "wait_days", "close_after_days", "carry_out_days",
-                       "admins_need_two_step", "notice_hours_before")
+                       "admins_need_two_step", "notice_hours_before", "surveys_on", "survey_quiet_days",
+                       "survey_sentence_nl", "survey_sentence_en")
 CALENDAR_FIELDS = ("timezone", "holiday_country", "holiday_subdiv", "liberation_day_every_year", "opening_hours")
 
 
@@ -133,6 +134,10 @@ def update_organisation(admin: User, values: dict, fields=ORGANISATION_FIELDS, a
     if "ombudsman_url" in fields and "ombudsman_url" in values:
         problem = website_problem(values["ombudsman_url"])
         refuse([("ombudsman_url", problem)] if problem else [], SettingError)
+    sentences = [name for name in ("survey_sentence_nl", "survey_sentence_en") if name in fields and name in values]
+    refuse_hedges(values, sentences, SettingError)  # the survey's sentence is a customer text (right 3)
+    for name in sentences:
+        values[name] = (values.get(name) or "").strip() or None
     organisation = get_organisation()
     before = snapshot(organisation, fields)
     for name in fields:

@@ -25,7 +25,8 @@ from .text import normalise_email
 CLOSED_STATUSES = Status.ENDED
 # Event data that holds only codes, ids, amounts and moments; everything else (names, reasons) goes.
 SAFE_EVENT_DATA = frozenset({"channel", "fields", "promise", "offer", "remedy", "amount_cents", "currency",
-                             "cosigned_by", "handled_as", "root_cause", "chance_to_improve", "due", "via"})
+                             "cosigned_by", "handled_as", "root_cause", "chance_to_improve", "due", "via",
+                             "solved", "treatment", "come_back"})
 ERASED = ""  # what an erased text field holds (the columns that must hold something)
 
 
@@ -91,6 +92,9 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
         promise.move_reason = None
     for offer in complaint.offers:
         offer.text, offer.decline_reason, offer.carried_out_note = ERASED, None, None
+    if complaint.survey_answer is not None:  # their words go; the three answers stay for the figures
+        complaint.survey_answer.comment = None
+    complaint.survey_remind_at = None
     for event in complaint.events:
         data = event.data or {}
         if set(data) - SAFE_EVENT_DATA:

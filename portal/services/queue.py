@@ -41,7 +41,9 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
     """
     now = now or utcnow()
     query = visible_complaints(user)
-    if view != "all":
+    if view == "attention":
+        query = query.where(Complaint.status.in_(Status.MAY_NEED_ATTENTION))
+    elif view != "all":
         query = query.where(Complaint.status.in_(Status.OPEN))
     if view == "mine":
         query = query.where(Complaint.owner_id == user.id)

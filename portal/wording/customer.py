@@ -81,7 +81,18 @@ CUSTOMER_EVENT_TEXT = {
     "closed_in_time": _l("We closed it on the day we told you"),
     "closed_after_answer": _l("We answered and closed it. You can still answer us"),
     "opened_by_answer": _l("You answered us, so it is open again"),
+    "survey_answered": _l("You told us how we did. Thank you"),
+    "survey_changed": _l("You changed your answer about how we did"),
 }
+
+# The three questions after it ended (services/satisfaction.py), each choice in words, never a bare number.
+SOLVED_QUESTION = _l("Is your complaint solved?")
+SOLVED_CHOICES = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
+TREATMENT_QUESTION = _l("How did we treat you?")
+TREATMENT_CHOICES = [("5", _l("Very well")), ("4", _l("Well")), ("3", _l("Not well, not badly")),
+                     ("2", _l("Badly")), ("1", _l("Very badly"))]
+COME_BACK_QUESTION = _l("Would you come back to us?")
+COME_BACK_CHOICES = [("yes", _l("Yes")), ("maybe", _l("Maybe")), ("no", _l("No"))]
 
 
 def kind_group(kind: str) -> str:

@@ -48,6 +48,10 @@ STAFF_EVENT_TEXT = {
     "erasure_requested_mail": _l("The customer asked by mail to erase their personal data (recorded by staff)"),
     "erasure_confirmed": _l("An admin confirmed the erasure of the personal data"),
     "anonymised": _l("The personal data was erased; the numbers for reports stay"),
+    "survey_asked": _l("The customer was asked how we did"),
+    "survey_reminded": _l("The customer was reminded of the questions about how we did"),
+    "survey_answered": _l("The customer said how we did"),
+    "survey_changed": _l("The customer changed their answer about how we did"),
 }
 
 # How a customer asked us to erase their data (Complaint.erasure_requested_via).

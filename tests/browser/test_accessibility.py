@@ -141,6 +141,15 @@ def choose(path, radio):
     return arrive
 
 
+def answer_feedback(page, filed):
+    """'Partly solved': the thank-you page offers to open it again."""
+    page.goto("/s/{done}/feedback".format(**filed))
+    for choice in ("#solved-1", "#treatment-3", "#come_back-1"):
+        page.locator(choice).check()
+    send_form(page)
+    expect(page.locator("#reopen form")).to_be_visible()
+
+
 def check_complaint(page, filed):
     fill_complaint(page)
 
@@ -189,6 +198,11 @@ PAGES = {
     "status-done-and-closing": visit("/s/{done}"),
     "status-closed-by-us": visit("/s/{closed}"),
     "status-sent-already-on-back": sent_already,
+    "feedback-from-the-mail-link": visit("/s/{done}/feedback?solved=partly"),
+    "feedback-errors": send_empty("/s/{done}/feedback"),
+    "feedback-too-long": send_filled("/s/{done}/feedback", {"#comment": "x" * 2001}, radio="#solved-0"),
+    "feedback-not-solved-offers-to-reopen": answer_feedback,
+    "feedback-answered-already": visit("/s/{done}/feedback"),
     "status-contact": visit("/s/{complaint}/contact"),
     "status-contact-errors": send_filled("/s/{complaint}/contact", {"#name": "", "#email": ""}),
     "status-manager": visit("/s/{complaint}/manager"),

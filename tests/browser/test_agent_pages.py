@@ -406,6 +406,11 @@ def world(live_app) -> dict:
         work.claim(solved.complaint, agent)
         apology = offer(solved.complaint, "apology", 0, "Het spijt ons echt. Wij spreken het team erop aan.")
         mandate.accept(solved.complaint, apology)
+        # ... and then said it was only partly solved (the answers show on the complaint page).
+        from portal.services import satisfaction
+
+        satisfaction.record_answer(solved.complaint, "partly", 3, "maybe",
+                                   "Het excuus was fijn, het team belt nog steeds niet.")
 
         # Someone with two-step login on, for the page that asks for the code.
         two_step = people.create_user(email="two.step@example.com", name="Tessa", password="two-step-password")
@@ -419,6 +424,7 @@ def world(live_app) -> dict:
             "first_move": first_move.id, "moved_once": moved.id, "asked": asked.complaint.reference,
             "asked_token": asked.token, "above": above.complaint.reference, "above_token": above.token,
             "waiting": waiting.id, "solved_token": solved.token, "delivery": delivery.id,
+            "solved": solved.complaint.reference,
         }
 
 
@@ -566,6 +572,7 @@ PAGES = {
     "complaint-unclaimed": ("agent", visit("/agent/complaints/{unclaimed}")),
     "complaint-overdue": ("agent", visit("/agent/complaints/{late}")),
     "complaint-escalated": ("agent", visit("/agent/complaints/{escalated}")),
+    "complaint-with-the-customers-answers-afterwards": ("agent", visit("/agent/complaints/{solved}")),
     "complaint-escalated-for-a-manager": ("supervisor", visit("/agent/complaints/{escalated}")),
     "complaint-manager-answer-errors": ("supervisor", submit(
         "/agent/complaints/{escalated}", form="main form[action$='/manager-answer']", status=400)),

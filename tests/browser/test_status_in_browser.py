@@ -1,4 +1,6 @@
 """The status page in a real browser: a page kept after it was built still takes each visitor's message."""
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -45,3 +47,44 @@ def test_two_visitors_of_a_kept_status_page_each_send_a_message(open_page, statu
     second.goto(status_path)
     expect(second.locator(".thread")).to_contain_text("En de foto stuur ik morgen.")
     assert first.problems == [] and second.problems == []
+
+
+@pytest.fixture
+def solved_path(live_app):
+    """A complaint the owner solved with an answer: the resolution mail asked the three questions."""
+    from portal.services import work
+    from tests.fixtures.people import person
+
+    with live_app.app_context():
+        draft = filing.start_draft("complaint")
+        # Each test its own address: an address is asked at most once in 30 days.
+        filing.save_answers(draft, answers(email=f"asked.once.{uuid.uuid4().hex[:8]}@example.com", language="en"))
+        filed = filing.file_draft(draft, calendar=get_calendar())
+        agent = person("agent")
+        work.claim(filed.complaint, agent)
+        work.reply(filed.complaint, agent, "I hear you, and I passed it on to the drivers.", resolves=True)
+        db.session.commit()
+        return f"/s/{filed.token}"
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_the_customer_answers_the_three_questions_with_the_keyboard(open_page, solved_path, javascript):
+    page = open_page("en", javascript=javascript)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{solved_path}/feedback?solved=no")  # as from the mail's "No" link
+    expect(page.get_by_role("radio", name="No").first).to_be_checked()
+    page.get_by_role("group", name="Is your complaint solved?").get_by_role("radio", name="Partly").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("radio", name="Badly", exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("group", name="Would you come back to us?").get_by_role("radio", name="Maybe").check()
+    page.get_by_label("Anything else you want to tell us? (optional)").fill("The book is still wet.")
+    page.get_by_role("button", name="Send my answers").focus()
+    navigate(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator("h1")).to_have_text("Thank you for your answer")
+    expect(page.locator("#answers")).to_contain_text("Partly")
+    expect(page.locator("#answers")).to_contain_text("The book is still wet.")
+    page.get_by_label("Why do you want to open it again?").fill("The book is still wet, and I need it.")
+    navigate(page, page.get_by_role("button", name="Open it again").click)
+    expect(page.locator("h1")).to_have_text("A person is working on your complaint")
+    assert page.problems == []

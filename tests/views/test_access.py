@@ -21,6 +21,7 @@ ROUTES = {
     "public.status_contact": "token", "public.status_manager": "token", "public.status_withdraw": "token",
     "public.status_erase": "token", "public.status_links": "token",
     "public.answer_offer": "token", "public.answer_new_date": "token", "public.reopen": "token",
+    "public.feedback": "token",
     "agent.login": "anyone", "agent.logout": "anyone", "agent.change_password": "agent",
     "agent.login_code": "anyone", "agent.forgot_password": "anyone", "agent.reset_password": "anyone",
     "agent.two_step_page": "agent", "agent.two_step_start": "agent", "agent.two_step_confirm": "agent",
@@ -135,6 +136,9 @@ EXPECTED = {
     ("public.reopen", "POST", "/s/<token>/reopen"): 200,
     ("public.status", "GET", "/s/<token>"): 200,
     ("public.status", "POST", "/s/<token>"): 200,
+    # The questions after it ended: the test's complaint is open, so there is nothing to answer yet.
+    ("public.feedback", "GET", "/s/<token>/feedback"): 404,
+    ("public.feedback", "POST", "/s/<token>/feedback"): 404,
     ("public.status_contact", "GET", "/s/<token>/contact"): 200,
     ("public.status_contact", "POST", "/s/<token>/contact"): 200,
     ("public.status_manager", "GET", "/s/<token>/manager"): 200,

@@ -11,7 +11,7 @@ from tests.fixtures.people import person
 
 # The life settings (services/lifecycle.py): wait for an answer, close when solved, carry out each remedy.
 LIFE = dict(wait_days="10", close_after_days="10", carry_fix="5", carry_refund="5", carry_credit="5",
-            carry_voucher="5", carry_gift="5", notice_hours_before="4")
+            carry_voucher="5", carry_gift="5", notice_hours_before="4", surveys_on="yes", survey_quiet_days="30")
 
 
 def calendar_form(**overrides):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ...access import role_required
 from ...extensions import db
 from ...models import ClosingDay, utcnow
-from ...services import lifecycle
+from ...services import lifecycle, satisfaction
 from ...services import organisation as settings
 from ...services.errors import DomainError
 from ...services.organisation import get_calendar, get_organisation
@@ -35,7 +35,8 @@ def organisation_page():
         else:
             flash(_l("Saved."), "success")
             return redirect(url_for("admin.organisation_page"))
-    return render_template("admin/organisation.html", form=form), 200 if not form.errors else 400
+    return render_template("admin/organisation.html", form=form,
+                           default_survey_sentences=satisfaction.DEFAULT_SENTENCE), 200 if not form.errors else 400
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
