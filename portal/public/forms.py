@@ -194,7 +194,7 @@ class FeedbackForm(Form):
     treatment = RadioField(TREATMENT_QUESTION, choices=choices(TREATMENT_CHOICES), validate_choice=False,
                            validators=[Required(_l("Choose how we treated you"))])
     come_back = RadioField(COME_BACK_QUESTION, choices=choices(COME_BACK_CHOICES), validate_choice=False,
-                           validators=[Required(_l("Choose yes, maybe or no"))])
+                           validators=[Required(_l("Choose one of the three answers"))])
     comment = TextAreaField(
         _l("Anything else you want to tell us? (optional)"), filters=[clean_text],
         validators=[LengthBetween(0, 2000, "", _l("Your answer must be 2,000 characters or less"))])
@@ -211,4 +211,4 @@ class FeedbackForm(Form):
         self._one_of(field, _l("Choose how we treated you"))
 
     def validate_come_back(self, field):
-        self._one_of(field, _l("Choose yes, maybe or no"))
+        self._one_of(field, _l("Choose one of the three answers"))

@@ -181,7 +181,7 @@ def _checked(solved, treatment, come_back, comment) -> tuple[Solved, int, ComeBa
     if treatment not in TREATMENT:
         raise SurveyError(_l("Choose how we treated you"), "treatment")
     if come_back not in set(ComeBack):
-        raise SurveyError(_l("Choose yes, maybe or no"), "come_back")
+        raise SurveyError(_l("Choose one of the three answers"), "come_back")
     comment = (comment or "").strip() or None
     if comment and len(comment) > COMMENT_MAX:
         raise SurveyError(_l("Your answer must be 2,000 characters or less"), "comment")

@@ -92,7 +92,7 @@ TREATMENT_QUESTION = _l("How did we treat you?")
 TREATMENT_CHOICES = [("5", _l("Very well")), ("4", _l("Well")), ("3", _l("Not well, not badly")),
                      ("2", _l("Badly")), ("1", _l("Very badly"))]
 COME_BACK_QUESTION = _l("Would you come back to us?")
-COME_BACK_CHOICES = [("yes", _l("Yes")), ("maybe", _l("Maybe")), ("no", _l("No"))]
+COME_BACK_CHOICES = [("yes", _l("Yes")), ("maybe", _l("I do not know yet")), ("no", _l("No"))]
 
 
 def kind_group(kind: str) -> str:

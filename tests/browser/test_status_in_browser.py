@@ -77,7 +77,7 @@ def test_the_customer_answers_the_three_questions_with_the_keyboard(open_page, s
     page.keyboard.press("Space")
     page.get_by_role("radio", name="Badly", exact=True).focus()
     page.keyboard.press("Space")
-    page.get_by_role("group", name="Would you come back to us?").get_by_role("radio", name="Maybe").check()
+    page.get_by_role("group", name="Would you come back to us?").get_by_role("radio", name="I do not know yet").check()
     page.get_by_label("Anything else you want to tell us? (optional)").fill("The book is still wet.")
     page.get_by_role("button", name="Send my answers").focus()
     navigate(page, lambda: page.keyboard.press("Enter"))

@@ -73,7 +73,7 @@ def test_the_customer_answers_from_the_status_page_in_english(client, resolved):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/s/{token}/feedback?thanks=1")
     thanks = text_of(soup(client.get(response.headers["Location"])))
     assert "Thank you for your answer" in thanks and "Thank you, Sanne." in thanks
-    assert "Shall we look at it again?" not in thanks, "solved: no reopen offer"
+    assert "Do you want us to look at it again?" not in thanks, "solved: no reopen offer"
     db.session.refresh(complaint)
     assert (complaint.survey_answer.solved, complaint.survey_answer.treatment) == ("yes", 4)
     assert "Thank you for telling us how we did." in text_of(soup(client.get(f"/s/{token}")).find(id="feedback"))
@@ -84,7 +84,7 @@ def test_partly_solved_offers_to_open_it_again_with_one_sentence_in_dutch(client
     response = client.post(f"/s/{token}/feedback", data={**ANSWERS, "solved": "partly", "treatment": "2"})
     page = soup(client.get(response.headers["Location"]))
     offer = page.find(id="reopen")
-    assert "Het is niet opgelost. Zullen wij er opnieuw naar kijken?" in text_of(offer)
+    assert "Het is niet opgelost. Wilt u dat wij er opnieuw naar kijken?" in text_of(offer)
     form = offer.find("form")
     reopened = client.post(form["action"], data={"reopen-reason": "Het boek is nog steeds nat."})
     assert reopened.status_code == 302
@@ -114,7 +114,7 @@ def test_a_second_send_is_a_change_within_the_week_and_then_no_longer(client, re
     ({"solved": ""}, "solved", "Choose yes, partly or no"),
     ({"solved": "perhaps"}, "solved", "Choose yes, partly or no"),
     ({"treatment": "9"}, "treatment", "Choose how we treated you"),
-    ({"come_back": ""}, "come_back", "Choose yes, maybe or no"),
+    ({"come_back": ""}, "come_back", "Choose one of the three answers"),
     ({"comment": "x" * 2001}, "comment", "Your answer must be 2,000 characters or less"),
 ])
 def test_bad_answers_get_a_sentence_and_the_others_are_kept(client, resolved, changes, field, message):
@@ -134,7 +134,7 @@ def test_bad_answers_get_a_sentence_and_the_others_are_kept(client, resolved, ch
 def test_a_bad_answer_is_told_in_dutch_too(client, resolved):
     _complaint, token = resolved(language="nl")
     page = soup(client.post(f"/s/{token}/feedback", data={**ANSWERS, "come_back": ""}))
-    assert "Kies ja, misschien of nee" in text_of(page.find(class_="error-summary"))
+    assert "Kies een van de drie antwoorden" in text_of(page.find(class_="error-summary"))
 
 
 def test_the_page_is_the_kind_404_where_there_is_nothing_to_answer(client, create_complaint, resolved):
@@ -157,7 +157,7 @@ def test_the_owner_reads_the_answers_on_the_complaint_page(client, auth, resolve
     page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
     box = text_of(page.find(id="survey"))
     assert "What the customer said afterwards" in box
-    assert "No" in box and "Badly (2/5)" in box and "Maybe" in box and "Thank you, Sanne." in box
+    assert "No" in box and "Badly (2/5)" in box and "I do not know yet" in box and "Thank you, Sanne." in box
     assert "The customer said how we did" in text_of(page), "in the history"
     assert complaint.reference in text_of(soup(client.get("/agent/?view=attention", headers=EN))), \
         "not solved: on the owner's list"
