@@ -169,6 +169,9 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
 
     app.register_blueprint(admin_bp)
+    from .insight import bp as insight_bp
+
+    app.register_blueprint(insight_bp)
     if app.config["SHOW_DEV_OUTBOX"]:
         from .dev import bp as dev_bp
 
@@ -228,7 +231,8 @@ def register_request_hooks(app: Flask) -> None:
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         # Status pages carry a secret and agent pages personal data: never kept in a cache.
-        if request.endpoint and request.endpoint.startswith(("public.status", "public.answer", "agent.", "admin.")):
+        private = ("public.status", "public.answer", "agent.", "admin.", "insight.")
+        if request.endpoint and request.endpoint.startswith(private):
             response.headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:  # production, behind HTTPS
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

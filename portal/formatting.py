@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, request
 
 from charter import RIGHTS
@@ -60,6 +60,13 @@ def number(value) -> str:
     return format_decimal(value, locale=current_language())
 
 
+def percent(share: float | None) -> str:
+    """0.925 as '93%' (in the reader's notation); nothing measured is a dash, never a 0%."""
+    if share is None:
+        return "–"
+    return format_percent(share, "#,##0%", locale=current_language())
+
+
 def localized(obj, field: str) -> str:
     return obj.text(field, current_language()) if obj is not None else ""
 
@@ -72,7 +79,7 @@ def remedy_name(remedy: str) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(when=when, day=day, money=money, number=number)
+    app.jinja_env.filters.update(when=when, day=day, money=money, number=number, percent=percent)
     app.jinja_env.globals.update(localized=localized, current_language=current_language, RIGHTS=RIGHTS,
                                  remedy_name=remedy_name)
 

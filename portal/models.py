@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import search_index
 from .extensions import db
-from .states import (Channel, ComeBack, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role,
+from .states import (Channel, ComeBack, ContactBy, HandledAs, Kind, MailStatus, OfferState, PromiseState, Role, STAFF,
                      RootCause, Solved, StateColumn, Status, WaitingFor, Wish)
 
 
@@ -89,6 +89,11 @@ class Organisation(db.Model):
     survey_quiet_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     survey_sentence_nl: Mapped[str | None] = mapped_column(Text)
     survey_sentence_en: Mapped[str | None] = mapped_column(Text)
+    # Insight (services/insight.py): the target per charter indicator (key -> number; a missing key
+    # takes the default in charter/indicators.py), and what handling costs, to estimate failure costs.
+    charter_targets: Mapped[dict | None] = mapped_column(JSON)
+    handling_cost_per_hour_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    handling_minutes_per_complaint: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -165,7 +170,7 @@ class PromiseStep(Localized, db.Model):
 
 
 class User(UserMixin, db.Model):
-    """A person who works complaints: agent, supervisor or admin."""
+    """A person who works complaints (agent, supervisor, admin) or reads what they teach us (manager)."""
 
     __tablename__ = "users"
 
@@ -199,14 +204,23 @@ class User(UserMixin, db.Model):
     notices_off: Mapped[list | None] = mapped_column(JSON)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    ROLES = tuple(Role)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version or 0}"
 
-    def can(self, role: str) -> bool:
-        """Supervisors can do what agents can, admins what supervisors can."""
-        return self.active and self.ROLES.index(Role(self.role)) >= self.ROLES.index(Role(role))
+    def can(self, need: str) -> bool:
+        """Supervisors can do what agents can, admins what supervisors can; insight is for managers,
+        supervisors and admins; `STAFF` is anyone active (their own account pages)."""
+        if not self.active:
+            return False
+        if need == STAFF:
+            return True
+        role, need = Role(self.role), Role(need)
+        if need == Role.MANAGER:
+            return role in Role.READS_INSIGHT
+        if role == Role.MANAGER:
+            return False
+        return Role.CHAIN.index(role) >= Role.CHAIN.index(need)
 
 
 class PasswordReset(db.Model):
@@ -438,6 +452,16 @@ class Draft(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DraftsStarted(db.Model):
+    """How many filings were started on a day (right 2: started vs filed). Drafts themselves are
+    deleted when filed or after a week, so their count is kept here, one row per day."""
+
+    __tablename__ = "drafts_started"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Note(db.Model):

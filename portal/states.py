@@ -111,7 +111,10 @@ class HandledAs(StrEnum):
 
 
 class RootCause(StrEnum):
+    """Where the issue sits (mostly the system, not the person: seed 004)."""
+
     SYSTEM = "system"
+    PROCESS = "process"
     PRODUCT = "product"
     BEHAVIOUR = "behaviour"
     UNKNOWN = "unknown"
@@ -134,11 +137,21 @@ class ComeBack(StrEnum):
 
 
 class Role(StrEnum):
-    """Supervisors can do what agents can, admins what supervisors can (in this order)."""
+    """Supervisors can do what agents can, admins what supervisors can (in this order). A manager
+    stands beside that line: reads the insight pages (never a customer's name, address or number) and
+    works no complaints; supervisors and admins read insight too."""
 
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    MANAGER = "manager"
+
+
+Role.CHAIN = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)  # each can do what the one before can
+Role.READS_INSIGHT = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.ADMIN})
+# Not a role but a need: anyone logged in who is active, whatever their role (their own password,
+# two-step login).
+STAFF = "staff"
 
 
 class Channel(StrEnum):

@@ -134,7 +134,8 @@ class CategoryForm(FlaskForm):
                         choices=choices([("yes", _l("Yes, active")), ("no", _l("No, archived"))]))
 
 
-ROLE_CHOICES = [("agent", _l("Agent")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin"))]
+ROLE_CHOICES = [("agent", _l("Agent")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin")),
+                ("manager", _l("Manager: reads insight, works no complaints"))]
 
 
 class PersonForm(FlaskForm):

@@ -21,6 +21,7 @@ from ..services import categories as category_service
 from ..services import notices, privacy, sign_in
 from ..services.errors import DomainError
 from ..services.text import normalise_email
+from ..states import Role
 from . import bp
 from .forms import (CodeForm, ErasureRequestForm, ForgotPasswordForm, LoginForm, NoticeLanguageForm, PasswordCheckForm,
                     ResetPasswordForm, TwoStepConfirmForm)
@@ -61,7 +62,8 @@ def _logged_in(person: User, next_page: str | None):
         flash(_l("Your organisation asks admins to use two-step login. Set it up now: it takes two minutes."),
               "info")
         return redirect(url_for("agent.two_step_page"))
-    return redirect(safe_next(next_page, url_for("agent.queue_page")))
+    home = url_for("agent.queue_page") if person.can(Role.AGENT) else url_for("insight.overview")
+    return redirect(safe_next(next_page, home))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from ..services.organisation import get_calendar, organisation_snapshot
 from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.search import SearchRefused, search
 from ..services.secrets import new_draft_key
-from ..states import Kind, OfferState
+from ..states import STAFF, Kind, OfferState
 from ..wording.staff import REPLY_TEMPLATES, readability_words
 from . import bp
 from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, ManagerAnswerForm,
@@ -51,7 +51,7 @@ def _complaint_or_404(reference: str) -> Complaint:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@role_required("agent")
+@role_required(STAFF)
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():

@@ -67,6 +67,8 @@ AGENTS = [
          password="demo-supervisor", mandate_per_complaint_cents=100_000, monthly_budget_cents=2_000_000),
     dict(email="admin@gehoord.example", name="Joke Jansen", role="admin", password="demo-admin",
          mandate_per_complaint_cents=0, monthly_budget_cents=0),
+    dict(email="manager@gehoord.example", name="Karin Visser", role="manager", password="demo-manager",
+         mandate_per_complaint_cents=0, monthly_budget_cents=0),
 ]
 
 

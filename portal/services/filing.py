@@ -27,8 +27,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import (Category, Complaint, Draft, Event, OutboxMail, Promise, StatusLink, User, earliest_open_due,
-                      utcnow)
+from ..models import (Category, Complaint, Draft, DraftsStarted, Event, OutboxMail, Promise, StatusLink, User,
+                      earliest_open_due, utcnow)
 from ..states import Channel, ContactBy, Kind, Status, Wish
 from . import timelines
 from .calendar import BusinessCalendar
@@ -341,7 +341,18 @@ def start_draft(kind: str) -> Draft:
     draft = Draft(key=new_draft_key(), kind=Kind(kind), data={})
     db.session.add(draft)
     db.session.flush()
+    _count_draft_started(get_calendar().local_date(utcnow()))
     return draft
+
+
+def _count_draft_started(day) -> None:
+    """One more filing started today (right 2's indicator): one upsert, so two visitors starting at
+    once both count."""
+    connection = db.session.connection()
+    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(DraftsStarted).values(day=day, count=1)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[DraftsStarted.day], set_={"count": DraftsStarted.count + 1}))
 
 
 def save_answers(draft: Draft, answers: dict) -> None:

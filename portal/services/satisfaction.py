@@ -268,7 +268,10 @@ class Summary:
         return self._share(self.recovered)
 
 
-def _filtered(query, category_id=None, channel=None, root_cause=None, owner_id=None, remedy=None):
+def filtered(query, category_id=None, kind=None, channel=None, root_cause=None, owner_id=None, remedy=None):
+    """The query narrowed to complaints of these filters (insight's filters are these too)."""
+    if kind is not None:
+        query = query.where(Complaint.kind == kind)
     if category_id is not None:
         query = query.where(Complaint.category_id == category_id)
     if channel is not None:
@@ -288,8 +291,8 @@ def summary(start: datetime, end: datetime, **filters) -> Summary:
     category_id, channel, root_cause, owner_id, remedy. Two grouped queries, whatever the number."""
     in_period = and_(Complaint.survey_asked_at >= start, Complaint.survey_asked_at < end)
     result = Summary()
-    result.asked = db.session.scalar(_filtered(select(func.count(Complaint.id)).where(in_period), **filters)) or 0
-    rows = db.session.execute(_filtered(
+    result.asked = db.session.scalar(filtered(select(func.count(Complaint.id)).where(in_period), **filters)) or 0
+    rows = db.session.execute(filtered(
         select(SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back, func.count(SurveyAnswer.id))
         .join(Complaint, Complaint.id == SurveyAnswer.complaint_id).where(in_period)
         .group_by(SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back), **filters)).all()

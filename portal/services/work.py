@@ -36,7 +36,8 @@ HANDLED_AS = {
     HandledAs.SUGGESTION: _l("A suggestion"),
 }
 ROOT_CAUSES = {
-    RootCause.SYSTEM: _l("The system or the process"),
+    RootCause.SYSTEM: _l("The system (software, tools)"),
+    RootCause.PROCESS: _l("A process or a rule"),
     RootCause.PRODUCT: _l("The product"),
     RootCause.BEHAVIOUR: _l("A person's behaviour"),
     RootCause.UNKNOWN: _l("Unknown"),

@@ -105,3 +105,12 @@ def readability_words(text: str, language: str) -> str:
     score = readability(text, language)
     # Flesch's formula runs past both ends for very short or very long words; 0-100 is what people know.
     return str(READABILITY_WORDS[verdict(score)] % {"score": max(0, min(100, round(score)))})
+
+# Insight (templates/insight/): the door a signal came in by, and what an indicator's figure says.
+CHANNEL_NAMES = {
+    "web": _l("The portal"), "phone": _l("On the phone"), "counter": _l("At the counter"),
+    "in_person": _l("In person, somewhere else"), "letter": _l("By letter"),
+}
+TREND_WORDS = {"better": _l("better than the period before"), "worse": _l("worse than the period before"),
+               "same": _l("the same as the period before"), None: _l("nothing to compare with")}
+MEETS_WORDS = {True: _l("On target"), False: _l("Below target"), None: _l("Nothing to measure in this period")}

@@ -352,6 +352,12 @@ PAGES = {
     "audit-bad-date": ("admin", visit("/admin/audit?from=31-12-2026")),
     # The public page.
     "public-you-said-we-did": ("anonymous", visit("/you-said-we-did")),
+    # Insight: what the complaints teach us.
+    "insight-overview": ("manager", visit("/insight/")),
+    "insight-overview-a-year-as-a-supervisor": ("supervisor", visit("/insight/?from=2026-01-01&to=2026-12-31")),
+    "insight-charter": ("manager", visit("/insight/charter")),
+    "insight-return": ("manager", visit("/insight/return")),
+    "insight-bad-date-and-filter": ("manager", visit("/insight/?from=31-12-2026&kind=rant", status=400)),
 }
 
 

@@ -8,9 +8,13 @@ from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
 from tests.fixtures.people import person
 
-ROLES = ["anonymous", "customer", "agent", "supervisor", "admin"]
-# Every route and the lowest role that may use it ("anyone": no login; "token": anyone holding the
-# complaint's secret link). A new route must be added here, or the suite fails.
+ROLES = ["anonymous", "customer", "agent", "supervisor", "admin", "manager"]
+# Who meets each need: supervisors can do what agents can, admins what supervisors can; a manager
+# reads insight (as supervisors and admins do) and works no complaints; "staff" is anyone logged in.
+MEETS = {"agent": {"agent", "supervisor", "admin"}, "supervisor": {"supervisor", "admin"}, "admin": {"admin"},
+         "manager": {"manager", "supervisor", "admin"}, "staff": {"agent", "supervisor", "admin", "manager"}}
+# Every route and who may use it ("anyone": no login; "token": anyone holding the complaint's secret
+# link; else a need of MEETS). A new route must be added here, or the suite fails.
 ROUTES = {
     "static": "anyone", "dev.outbox": "anyone", "dev.outbox_mail": "anyone",
     "public.start": "anyone", "public.rights": "anyone", "public.choose_language": "anyone",
@@ -22,10 +26,10 @@ ROUTES = {
     "public.status_erase": "token", "public.status_links": "token",
     "public.answer_offer": "token", "public.answer_new_date": "token", "public.reopen": "token",
     "public.feedback": "token",
-    "agent.login": "anyone", "agent.logout": "anyone", "agent.change_password": "agent",
+    "agent.login": "anyone", "agent.logout": "anyone", "agent.change_password": "staff",
     "agent.login_code": "anyone", "agent.forgot_password": "anyone", "agent.reset_password": "anyone",
-    "agent.two_step_page": "agent", "agent.two_step_start": "agent", "agent.two_step_confirm": "agent",
-    "agent.recovery_codes": "agent", "agent.two_step_off": "agent", "agent.erasure_request": "agent",
+    "agent.two_step_page": "staff", "agent.two_step_start": "staff", "agent.two_step_confirm": "staff",
+    "agent.recovery_codes": "staff", "agent.two_step_off": "staff", "agent.erasure_request": "agent",
     "agent.notice_settings": "agent", "agent.clear_attention": "agent",
     "admin.force_password_reset": "admin", "admin.turn_off_two_step": "admin",
     "agent.queue_page": "agent", "agent.complaint_page": "agent", "agent.claim": "agent", "agent.reply": "agent",
@@ -41,8 +45,10 @@ ROUTES = {
     "admin.erasure_page": "admin", "admin.confirm_erasure": "admin",
     "admin.improvements_page": "supervisor", "admin.improvement_page": "supervisor",
     "public.improvements": "anyone",
+    "insight.overview": "manager", "insight.charter": "manager", "insight.complaints_return": "manager",
+    "insight.export": "manager", "insight.chart": "manager",
 }
-NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in ROLES}
+NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
 # What a visitor who may use a route gets, with the world below and an empty form: the page (200),
 # a redirect after the action (302), the form again with its errors (400), or 404 where the id in the
@@ -119,6 +125,11 @@ EXPECTED = {
     ("admin.improvement_page", "POST", "/admin/improvements/new"): 400,
     ("admin.improvement_page", "GET", "/admin/improvements/<int:improvement_id>"): 404,
     ("admin.improvement_page", "POST", "/admin/improvements/<int:improvement_id>"): 404,
+    ("insight.overview", "GET", "/insight/"): 200,
+    ("insight.charter", "GET", "/insight/charter"): 200,
+    ("insight.complaints_return", "GET", "/insight/return"): 200,
+    ("insight.export", "GET", "/insight/export.csv"): 200,
+    ("insight.chart", "GET", "/insight/chart/<name>.svg"): 200,
     ("public.start", "GET", "/"): 200,
     ("public.choose_language", "GET", "/language/<code>"): 302,
     ("public.rights", "GET", "/rights"): 200,
@@ -185,7 +196,7 @@ def world(app, create_complaint):
                 offer_id=offer.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
-                complaint_id=999)
+                complaint_id=999, name="signals")
 
 
 def urls(app, world):
@@ -209,7 +220,7 @@ def test_every_route_has_an_expected_status(app, world):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_for_every_role(app, client, auth, world, role):
-    if role in ("agent", "supervisor", "admin"):
+    if role in MEETS["staff"]:
         assert auth.login(role).status_code == 302
     if role == "customer":
         client.get(f"/s/{world['token']}")  # a customer with their secret link is still no agent
@@ -223,7 +234,7 @@ def test_every_route_for_every_role(app, client, auth, world, role):
         if need and role in ("anonymous", "customer"):
             assert response.status_code == 302 and "/agent/login" in response.headers["Location"], \
                 (endpoint, method, role)
-        elif need and ROLES.index(role) < ROLES.index(need):
+        elif need and role not in MEETS[need]:
             assert response.status_code == 403, (endpoint, method, role)
             assert world["reference"] not in body
         else:

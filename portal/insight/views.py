@@ -1,0 +1,150 @@
+"""Insight pages: read a period and filters from the query string, ask services/insight.py, show it."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import role_required
+from ..extensions import db
+from ..formatting import current_language
+from ..models import Category, User, utcnow
+from ..services import insight
+from ..services.errors import DomainError
+from ..services.mandate import REMEDIES
+from ..services.organisation import get_calendar
+from ..states import Channel, Kind, Role, RootCause
+from ..services.work import HANDLED_AS, ROOT_CAUSES
+from ..wording.staff import CHANNEL_NAMES, MEETS_WORDS, TREND_WORDS
+from . import bp, charts
+
+FILTER_ARGS = ("from", "to", "month", "category", "kind", "channel", "root_cause", "owner", "remedy")
+
+
+def _asked():
+    """The period and filters in the query string, and the problems with them (then the default)."""
+    today = get_calendar().local_date(utcnow())
+    problems = []
+    try:
+        period = insight.period_from(request.args, today)
+    except DomainError as error:
+        problems += error.problems
+        period = insight.Period.last_days(30, today)
+    try:
+        filters = insight.filters_from(request.args)
+    except DomainError as error:
+        problems += error.problems
+        filters = insight.Filters()
+    return period, filters, problems
+
+
+def _page(template: str, period, filters, problems, **figures):
+    choices = dict(
+        categories=db.session.scalars(select(Category).order_by(Category.position)).all(),
+        owners=db.session.scalars(select(User).where(User.role != Role.MANAGER).order_by(User.name)).all(),
+        kinds=list(Kind), channels=list(Channel), root_causes=list(RootCause), remedies=REMEDIES)
+    names = dict(channel=CHANNEL_NAMES, root_cause=ROOT_CAUSES, handled_as=HANDLED_AS, trend=TREND_WORDS,
+                 meets=MEETS_WORDS)
+    args = {key: value for key, value in request.args.items() if key in FILTER_ARGS}
+    # Links to the charts, the export and the other pages carry what was understood, never a wrong value.
+    chosen = filters.as_dict()
+    link_args = {"from": period.first.isoformat(), "to": period.last.isoformat(),
+                 **{{"category_id": "category", "owner_id": "owner"}.get(key, key): str(value)
+                    for key, value in chosen.items()}}
+    return render_template(template, period=period, filters=filters, page_errors=problems, args=args, names=names,
+                           link_args=link_args,
+                           may_open=current_user.can(Role.AGENT),
+                           may_see_personal=insight.may_see_personal(current_user),
+                           bucket_unit=_("month") if period.days > 62 else _("week"), **choices,
+                           **figures), 400 if problems else 200
+
+
+@bp.route("/")
+@role_required(Role.MANAGER)
+def overview():
+    period, filters, problems = _asked()
+    found = insight.signals(period, filters)
+    return _page("insight/overview.html", period, filters, problems, signals=found,
+                 before=insight.signals(period.before(), filters),
+                 silent=insight.silent_majority(found.complaints), costs=insight.costs(period, filters),
+                 root_causes_found=insight.root_causes(period, filters), top=insight.top_categories(period, filters),
+                 effects=insight.improvement_effects(period.last))
+
+
+@bp.route("/chart/<name>.svg")
+@role_required(Role.MANAGER)
+def chart(name):
+    """A chart of the overview as an SVG image (its figures are in the page's tables too). Its own
+    policy lets pygal's inline style work; an image cannot run scripts."""
+    period, filters, problems = _asked()
+    if problems or name not in ("signals", "costs"):
+        abort(404)
+    if name == "signals":
+        svg = charts.signals_svg(insight.signals(period, filters), _("Signals"))
+    else:
+        svg = charts.costs_svg(insight.costs(period, filters), _("Offers in euros"), _("Offered"), _("Accepted"))
+    return Response(svg, mimetype="image/svg+xml", headers={
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"})
+
+
+@bp.route("/charter")
+@role_required(Role.MANAGER)
+def charter():
+    period, filters, problems = _asked()
+    return _page("insight/charter.html", period, filters, problems, rows=insight.scorecard(period, filters),
+                 step_names=insight.step_names(current_language()))
+
+
+@bp.route("/return")
+@role_required(Role.MANAGER)
+def complaints_return():
+    period, filters, problems = _asked()
+    return _page("insight/return.html", period, filters, problems,
+                 figures=insight.complaints_return(period, filters))
+
+
+@bp.route("/export.csv")
+@role_required(Role.MANAGER)
+def export():
+    """Streamed, so memory stays flat: a manager's export has no personal data; a supervisor or an
+    admin gets names and addresses only when they ask for them (personal=yes)."""
+    period, filters, problems = _asked()
+    if problems:
+        return _page("insight/overview.html", period, filters, problems, signals=None)
+    personal = request.args.get("personal") == "yes"
+    if personal and not insight.may_see_personal(current_user):
+        abort(403)
+    header = insight.EXPORT_COLUMNS + (insight.PERSONAL_COLUMNS if personal else ())
+
+    query, calendar = insight.export_query(period, filters, personal), get_calendar()
+    # Sent after the view returned, on a connection of its own (the request's session is gone by
+    # then), reading the rows in batches while the file goes out.
+    connection = db.engine.connect()
+
+    def lines():
+        try:
+            result = connection.execution_options(stream_results=True, yield_per=1000).execute(query)
+            yield from _csv_lines(header, insight.export_rows(result, calendar))
+        finally:
+            connection.close()
+
+    name = f"complaints-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return Response(lines(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _csv_lines(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for number, row in enumerate(rows):
+        writer.writerow(row)
+        if number % 500 == 499:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

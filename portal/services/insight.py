@@ -1,0 +1,713 @@
+"""What the complaints teach us: signals, failure costs, the silent majority, where the issue sits,
+whether an improvement helped, the charter scorecard and the complaints return.
+
+Every figure is for a `Period` (local dates of the organisation, both included) and `Filters`, and
+comes from grouped queries, so a page costs a handful of statements whatever the number of
+complaints. Erased complaints count like any other (their figures stay; only their words are gone).
+An unknown is never counted as one of the known answers: a complaint nobody classified yet is "not
+classified yet", not "to solve" or "listening".
+"""
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from charter.indicators import INDICATORS, Indicator
+from charter.lint import lint
+from charter.readability import readability
+
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..models import (Category, Complaint, DraftsStarted, Event, Improvement, ImprovementLink, Message, Offer,
+                      Promise, SurveyAnswer)
+from ..states import Channel, Kind, OfferState, PromiseState, RootCause, Solved, Status, Wish
+from . import satisfaction
+from .errors import DomainError, refuse
+from .mandate import REMEDIES
+from .organisation import get_calendar, get_organisation
+
+# The moment a complaint ended: solved, closed without being solved first, or withdrawn.
+ENDED_AT = func.coalesce(Complaint.resolved_at, Complaint.closed_at, Complaint.withdrawn_at)
+# Offers that reached the customer (not one waiting for or refused a co-sign, nor replaced before).
+PUT_TO_CUSTOMER = frozenset({OfferState.OFFERED, OfferState.ACCEPTED, OfferState.CARRIED_OUT, OfferState.DECLINED})
+ACCEPTED = frozenset({OfferState.ACCEPTED, OfferState.CARRIED_OUT})
+
+
+# --- the period and the filters --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """From `first` up to and including `last`, local dates of the organisation."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(date(year, month, 1), following - timedelta(days=1))
+
+    @classmethod
+    def last_days(cls, days: int, today: date) -> Period:
+        return cls(today - timedelta(days=days - 1), today)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def before(self) -> Period:
+        """The period of the same length just before this one (a month: the month before)."""
+        if self.first.day == 1 and (self.last + timedelta(days=1)).day == 1:
+            previous_last = self.first - timedelta(days=1)
+            return Period.month(previous_last.year, previous_last.month)
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The UTC moments from the start of the first day up to (not including) the day after the last."""
+        return _local_midnight(self.first), _local_midnight(self.last + timedelta(days=1))
+
+    def contains(self, column):
+        start, end = self.bounds()
+        return and_(column >= start, column < end)
+
+    def buckets(self) -> list[tuple[str, date, date]]:
+        """Months (a period longer than 62 days) or weeks starting on Monday: (label, first, last)."""
+        found = []
+        if self.days > 62:
+            day = self.first
+            while day <= self.last:
+                month_last = Period.month(day.year, day.month).last
+                found.append((day.strftime("%Y-%m"), day, min(month_last, self.last)))
+                day = month_last + timedelta(days=1)
+            return found
+        day = self.first
+        while day <= self.last:
+            week_last = min(day + timedelta(days=6 - day.weekday()), self.last)
+            found.append((f"{day.isocalendar().year}-W{day.isocalendar().week:02d}", day, week_last))
+            day = week_last + timedelta(days=1)
+        return found
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=get_calendar().zone)
+
+
+def bucket_of(column, period: Period):
+    """A SQL expression giving the index of the bucket (`Period.buckets`) a moment falls in: the
+    bounds are computed here, in the organisation's time zone, so SQLite and PostgreSQL agree."""
+    ends = [_local_midnight(last + timedelta(days=1)) for _label, _first, last in period.buckets()]
+    return case(*((column < end, index) for index, end in enumerate(ends)), else_=len(ends) - 1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a manager narrowed the figures to; None is everything."""
+
+    category_id: int | None = None
+    kind: Kind | None = None
+    channel: str | None = None
+    root_cause: str | None = None
+    owner_id: int | None = None
+    remedy: str | None = None
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+    def apply(self, query):
+        return satisfaction.filtered(query, **self.as_dict())
+
+    def without_kind(self) -> Filters:
+        return replace(self, kind=None)
+
+
+# --- 1. signals ------------------------------------------------------------------------------------
+
+@dataclass
+class Signals:
+    by_kind: Counter = field(default_factory=Counter)
+    by_bucket: list = field(default_factory=list)  # [(label, Counter by kind)]
+    by_category: list = field(default_factory=list)  # [(category or None, count)], most first
+    by_channel: Counter = field(default_factory=Counter)
+    # Of the complaints: what the person who handled it said it was; None = not classified yet.
+    handled_as: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+    @property
+    def complaints(self) -> int:
+        return self.by_kind[Kind.COMPLAINT]
+
+
+def signals(period: Period, filters: Filters = Filters()) -> Signals:
+    result = Signals()
+    in_period = period.contains(Complaint.created_at)
+    bucket = bucket_of(Complaint.created_at, period)
+    labels = [label for label, _first, _last in period.buckets()]
+    per_bucket = [Counter() for _ in labels]
+    rows = db.session.execute(filters.apply(
+        select(bucket, Complaint.kind, Complaint.channel, func.count(Complaint.id)).where(in_period)
+        .group_by(bucket, Complaint.kind, Complaint.channel))).all()
+    for index, kind, channel, count in rows:
+        result.by_kind[kind] += count
+        result.by_channel[channel] += count
+        per_bucket[index][kind] += count
+    result.by_bucket = list(zip(labels, per_bucket, strict=True))
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    by_category = db.session.execute(filters.apply(
+        select(Complaint.category_id, func.count(Complaint.id)).where(in_period).group_by(Complaint.category_id)
+    )).all()
+    result.by_category = sorted(((categories.get(cid), count) for cid, count in by_category),
+                                key=lambda row: -row[1])
+    if filters.kind in (None, Kind.COMPLAINT):
+        for handled_as, count in db.session.execute(filters.apply(
+                select(Complaint.handled_as, func.count(Complaint.id))
+                .where(in_period, Complaint.kind == Kind.COMPLAINT).group_by(Complaint.handled_as))).all():
+            result.handled_as[handled_as] += count
+    return result
+
+
+# --- 4. the silent majority ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Silent:
+    complaints: int
+    ratio: int
+
+    @property
+    def estimate(self) -> int:
+        return self.complaints * self.ratio
+
+
+def silent_majority(complaints: int) -> Silent:
+    """For every customer who complains, `silent_ratio` unhappy customers say nothing (seed 003: about
+    9 for most companies, fewer where the bond is close). The ratio is the admin's setting."""
+    return Silent(complaints, get_organisation().silent_ratio)
+
+
+# --- 3. failure costs ------------------------------------------------------------------------------
+
+@dataclass
+class Money:
+    """Offers made in the period: offered (put to the customer), accepted, and carried out, in cents."""
+
+    offered: int = 0
+    accepted: int = 0
+    carried_out: int = 0
+    count: int = 0
+
+    def add(self, state: OfferState, cents: int, count: int) -> None:
+        self.offered += cents
+        self.count += count
+        if state in ACCEPTED:
+            self.accepted += cents
+        if state == OfferState.CARRIED_OUT:
+            self.carried_out += cents
+
+
+@dataclass
+class Costs:
+    total: Money = field(default_factory=Money)
+    by_remedy: dict = field(default_factory=lambda: defaultdict(Money))
+    by_category: dict = field(default_factory=lambda: defaultdict(Money))
+    by_root_cause: dict = field(default_factory=lambda: defaultdict(Money))
+    by_bucket: list = field(default_factory=list)  # [(label, Money)]
+    handled: int = 0  # complaints that ended in the period
+    cost_per_hour_cents: int = 0
+    minutes_per_complaint: int = 0
+
+    @property
+    def handling_estimate_cents(self) -> int | None:
+        """The admin's assumption: each complaint that ended took this many minutes at this cost."""
+        if not self.cost_per_hour_cents:
+            return None
+        return round(self.handled * self.minutes_per_complaint * self.cost_per_hour_cents / 60)
+
+
+def costs(period: Period, filters: Filters = Filters()) -> Costs:
+    result = Costs()
+    labels = [label for label, _first, _last in period.buckets()]
+    per_bucket = [Money() for _ in labels]
+    bucket = bucket_of(Offer.made_at, period)
+    rows = db.session.execute(filters.apply(
+        select(bucket, Offer.remedy, Complaint.category_id, Complaint.root_cause, Offer.state,
+               func.sum(Offer.amount_cents), func.count(Offer.id))
+        .join(Complaint, Complaint.id == Offer.complaint_id)
+        .where(period.contains(Offer.made_at), Offer.state.in_(PUT_TO_CUSTOMER))
+        .group_by(bucket, Offer.remedy, Complaint.category_id, Complaint.root_cause, Offer.state))).all()
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    for index, remedy, category_id, root_cause, state, cents, count in rows:
+        cents = int(cents or 0)
+        for money in (result.total, result.by_remedy[remedy], result.by_category[categories.get(category_id)],
+                      result.by_root_cause[root_cause], per_bucket[index]):
+            money.add(state, cents, count)
+    result.by_bucket = list(zip(labels, per_bucket, strict=True))
+    organisation = get_organisation()
+    result.cost_per_hour_cents = organisation.handling_cost_per_hour_cents or 0
+    result.minutes_per_complaint = organisation.handling_minutes_per_complaint or 0
+    result.handled = db.session.scalar(filters.apply(
+        select(func.count(Complaint.id)).where(period.contains(ENDED_AT), Complaint.status.in_(Status.ENDED)))) or 0
+    return result
+
+
+# --- 5. where the issue sits -----------------------------------------------------------------------
+
+def root_causes(period: Period, filters: Filters = Filters()) -> dict:
+    """{category or None: Counter(root cause or None: complaints)} for the complaints of the period."""
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    found: dict = defaultdict(Counter)
+    for category_id, root_cause, count in db.session.execute(filters.apply(
+            select(Complaint.category_id, Complaint.root_cause, func.count(Complaint.id))
+            .where(period.contains(Complaint.created_at), Complaint.kind == Kind.COMPLAINT)
+            .group_by(Complaint.category_id, Complaint.root_cause))).all():
+        found[categories.get(category_id)][root_cause] += count
+    return dict(found)
+
+
+def top_categories(period: Period, filters: Filters = Filters(), limit: int = 5) -> list:
+    """The categories with the most complaints, each beside what their customers said afterwards:
+    [(category, complaints, satisfaction.Summary)]."""
+    volume = signals(period, replace(filters, kind=Kind.COMPLAINT)).by_category[:limit]
+    start, end = period.bounds()
+    found = []
+    for category, count in volume:
+        if category is None:
+            continue
+        narrowed = {**filters.as_dict(), "category_id": category.id}
+        narrowed.pop("kind", None)
+        found.append((category, count, satisfaction.summary(start, end, **narrowed)))
+    return found
+
+
+# --- 6. you said, we did, and did it help ----------------------------------------------------------
+
+@dataclass
+class Effect:
+    improvement: Improvement
+    categories: list
+    root_causes: list
+    before: Period
+    after: Period
+    complaints_before: int
+    complaints_after: int
+    costs_before: int
+    costs_after: int
+
+
+def improvement_effects(today: date) -> list[Effect]:
+    """For each published improvement: the complaints in the categories and root causes of the
+    complaints that led to it, and what was offered on them, in as many days before its "since" date
+    as have passed after it (up to today)."""
+    found = []
+    improvements = db.session.scalars(select(Improvement).where(Improvement.published_at.is_not(None))
+                                      .order_by(Improvement.since.desc())).all()
+    for improvement in improvements:
+        if improvement.since > today:
+            continue
+        linked = db.session.execute(
+            select(Complaint.category_id, Complaint.root_cause).join(
+                ImprovementLink, ImprovementLink.complaint_id == Complaint.id)
+            .where(ImprovementLink.improvement_id == improvement.id)).all()
+        category_ids = sorted({cid for cid, _cause in linked if cid is not None})
+        causes = sorted({cause for _cid, cause in linked if cause is not None})
+        if not category_ids:
+            continue
+        after = Period(improvement.since, today)
+        before = Period(improvement.since - timedelta(days=after.days), improvement.since - timedelta(days=1))
+        counts = []
+        for period in (before, after):
+            where = [period.contains(Complaint.created_at), Complaint.kind == Kind.COMPLAINT,
+                     Complaint.category_id.in_(category_ids)]
+            if causes:
+                where.append(Complaint.root_cause.in_(causes))
+            complaints = db.session.scalar(select(func.count(Complaint.id)).where(*where)) or 0
+            offered = db.session.scalar(
+                select(func.coalesce(func.sum(Offer.amount_cents), 0))
+                .join(Complaint, Complaint.id == Offer.complaint_id)
+                .where(*where, Offer.state.in_(PUT_TO_CUSTOMER))) or 0
+            counts.append((complaints, int(offered)))
+        categories = [db.session.get(Category, cid) for cid in category_ids]
+        found.append(Effect(improvement, categories, causes, before, after,
+                            counts[0][0], counts[1][0], counts[0][1], counts[1][1]))
+    return found
+
+
+# --- 2. the charter scorecard ----------------------------------------------------------------------
+
+@dataclass
+class Measured:
+    """An indicator's figure for one period: `value` (None: nothing to measure), what it was counted
+    from (`of`), and figures shown apart (`apart`: name -> value)."""
+
+    value: float | None
+    of: int = 0
+    apart: dict = field(default_factory=dict)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _complaints_in(period: Period, filters: Filters, *where, column=Complaint.created_at):
+    return filters.apply(select(func.count(Complaint.id)).where(period.contains(column), *where))
+
+
+def _word_enough(period: Period, filters: Filters) -> Measured:
+    ended = [Complaint.kind == Kind.COMPLAINT, Complaint.wish == Wish.COMPENSATION, Complaint.status.in_(Status.ENDED)]
+    asked = db.session.scalar(_complaints_in(period, filters, *ended, column=ENDED_AT)) or 0
+    offered = db.session.scalar(_complaints_in(period, filters, *ended, exists().where(
+        Offer.complaint_id == Complaint.id, Offer.state.in_(PUT_TO_CUSTOMER)), column=ENDED_AT)) or 0
+    return Measured(_share(offered, asked), asked)
+
+
+def _filing_completion(period: Period, filters: Filters) -> Measured:
+    started = db.session.scalar(select(func.coalesce(func.sum(DraftsStarted.count), 0)).where(
+        DraftsStarted.day >= period.first, DraftsStarted.day <= period.last)) or 0
+    filed = db.session.scalar(_complaints_in(period, filters, Complaint.channel == "web")) or 0
+    # Filings started before we counted starts could make it more than all: never above 100%.
+    return Measured(min(1.0, filed / started) if started else None, started, {"filed": filed})
+
+
+def _promises_kept(period: Period, filters: Filters) -> Measured:
+    rows = db.session.execute(filters.apply(
+        select(Promise.key, Promise.state, Promise.missed_at.is_(None), func.count(Promise.id))
+        .join(Complaint, Complaint.id == Promise.complaint_id).where(period.contains(Promise.due_at))
+        .group_by(Promise.key, Promise.state, Promise.missed_at.is_(None)))).all()
+    kept = missed = moved = 0
+    per_step: dict = defaultdict(lambda: [0, 0])
+    for key, state, never_missed, count in rows:
+        if state == PromiseState.KEPT and never_missed:
+            kept += count
+            per_step[key][0] += count
+        elif not never_missed:  # missed (kept late, moved after, or still owed): a miss all the same
+            missed += count
+            per_step[key][1] += count
+        elif state == PromiseState.MOVED:
+            moved += count
+    return Measured(_share(kept, kept + missed), kept + missed,
+                    {"moved": moved, "per_step": {key: _share(k, k + m) for key, (k, m) in sorted(per_step.items())}})
+
+
+def _replies(period: Period, filters: Filters):
+    return db.session.execute(filters.apply(
+        select(Message.body, Complaint.language).join(Complaint, Complaint.id == Message.complaint_id)
+        .where(Message.author == "agent", period.contains(Message.created_at)))).all()
+
+
+def _reply_reading(period: Period, filters: Filters) -> Measured:
+    replies = _replies(period, filters)
+    if not replies:
+        return Measured(None, 0, {"warned_sent": None})
+    scores = [readability(body, language) for body, language in replies]
+    warned = sum(1 for body, language in replies if lint(body, language))
+    return Measured(statistics.median(scores), len(replies), {"warned_sent": warned / len(replies)})
+
+
+def _customer_decides(period: Period, filters: Filters) -> Measured:
+    rows = dict(db.session.execute(filters.apply(
+        select(Offer.state, func.count(Offer.id)).join(Complaint, Complaint.id == Offer.complaint_id)
+        .where(period.contains(Offer.made_at),
+               Offer.state.in_([*ACCEPTED, OfferState.DECLINED, OfferState.ENDED]))
+        .group_by(Offer.state))).all())
+    answered = sum(rows.get(state, 0) for state in (*ACCEPTED, OfferState.DECLINED))
+    ended = answered + rows.get(OfferState.ENDED, 0)
+    return Measured(_share(answered, ended), ended)
+
+
+def _dated_from_start(period: Period, filters: Filters) -> Measured:
+    signals_filed = db.session.scalar(_complaints_in(period, filters)) or 0
+    dated = db.session.scalar(_complaints_in(period, filters, exists().where(
+        Promise.complaint_id == Complaint.id, Promise.replaces_id.is_(None)))) or 0
+    return Measured(_share(dated, signals_filed), signals_filed)
+
+
+def _asked_where(period: Period, filters: Filters) -> Measured:
+    ours = aliased(Message)
+    wrote_first = exists().where(
+        Message.complaint_id == Complaint.id, Message.author == "customer",
+        ~exists().where(ours.complaint_id == Message.complaint_id, ours.author == "agent",
+                        ours.created_at <= Message.created_at))
+    complaints = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT)) or 0
+    asked = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT, wrote_first)) or 0
+    return Measured(_share(asked, complaints), complaints)
+
+
+def _limits_told(period: Period, filters: Filters) -> Measured:
+    told = or_(func.coalesce(Category.cannot_do_nl, "") != "", func.coalesce(Category.cannot_do_en, "") != "")
+    complaints = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT)) or 0
+    with_limits = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT, exists().where(
+        Category.id == Complaint.category_id, told))) or 0
+    return Measured(_share(with_limits, complaints), complaints)
+
+
+def _first_reply_hours(period: Period, filters: Filters) -> Measured:
+    first_reply = (select(func.min(Message.created_at)).where(Message.complaint_id == Complaint.id,
+                                                              Message.author == "agent").scalar_subquery())
+    rows = db.session.execute(filters.apply(
+        select(Complaint.created_at, first_reply).where(period.contains(Complaint.created_at)))).all()
+    calendar = get_calendar()
+    hours = [calendar.working_time_between(filed, replied).total_seconds() / 3600
+             for filed, replied in rows if replied is not None]
+    handovers = db.session.scalar(filters.apply(
+        select(func.count(Event.id)).join(Complaint, Complaint.id == Event.complaint_id)
+        .where(period.contains(Complaint.created_at), Event.kind == "handed_over"))) or 0
+    return Measured(statistics.median(hours) if hours else None, len(rows),
+                    {"waiting": len(rows) - len(hours), "handovers": handovers / len(rows) if rows else None})
+
+
+def _solved_say_customers(period: Period, filters: Filters) -> Measured:
+    start, end = period.bounds()
+    narrowed = filters.as_dict()
+    narrowed.pop("kind", None)
+    survey = satisfaction.summary(start, end, **narrowed)
+    ended = [Complaint.kind == Kind.COMPLAINT, Complaint.status.in_(Status.ENDED)]
+    with_offer = exists().where(Offer.complaint_id == Complaint.id, Offer.state.in_(PUT_TO_CUSTOMER))
+    offered = db.session.scalar(_complaints_in(period, filters, *ended, with_offer, column=ENDED_AT)) or 0
+    accepted = db.session.scalar(_complaints_in(period, filters, *ended, exists().where(
+        Offer.complaint_id == Complaint.id, Offer.state.in_(ACCEPTED)), column=ENDED_AT)) or 0
+    resolved = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT,
+                                                column=Complaint.resolved_at)) or 0
+    reopened = db.session.scalar(filters.apply(
+        select(func.count(Event.id)).join(Complaint, Complaint.id == Event.complaint_id)
+        .where(period.contains(Event.created_at), Event.kind == "reopened"))) or 0
+    filed = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT)) or 0
+    escalated = db.session.scalar(_complaints_in(period, filters, Complaint.kind == Kind.COMPLAINT,
+                                                 column=Complaint.escalated_at)) or 0
+    return Measured(survey.solved_share[Solved.YES], survey.answered, {
+        "accepted": _share(accepted, offered), "reopened": _share(reopened, resolved),
+        "escalated": _share(escalated, filed)})
+
+
+MEASURES = {
+    "word_enough": _word_enough, "filing_completion": _filing_completion, "promises_kept": _promises_kept,
+    "reply_reading": _reply_reading, "customer_decides": _customer_decides, "dated_from_start": _dated_from_start,
+    "asked_where": _asked_where, "limits_told": _limits_told, "first_reply_hours": _first_reply_hours,
+    "solved_say_customers": _solved_say_customers,
+}
+
+
+def measure(indicator: Indicator, period: Period, filters: Filters = Filters()) -> Measured:
+    return MEASURES[indicator.key](period, filters)
+
+
+def target_of(indicator: Indicator) -> float:
+    targets = get_organisation().charter_targets or {}
+    value = targets.get(indicator.key)
+    return float(value) if value is not None else indicator.default_target
+
+
+@dataclass
+class ScoreRow:
+    indicator: Indicator
+    target: float
+    now: Measured
+    before: Measured
+
+    @property
+    def meets(self) -> bool | None:
+        return self.indicator.meets(self.now.value, self.target)
+
+    @property
+    def trend(self) -> str | None:
+        """"better", "worse" or "same" than the period before; None when either has no figure."""
+        if self.now.value is None or self.before.value is None:
+            return None
+        if abs(self.now.value - self.before.value) < 1e-9:
+            return "same"
+        higher = self.now.value > self.before.value
+        return "better" if higher == (self.indicator.better == "higher") else "worse"
+
+
+def scorecard(period: Period, filters: Filters = Filters()) -> list[ScoreRow]:
+    before = period.before()
+    return [ScoreRow(indicator, target_of(indicator), measure(indicator, period, filters),
+                     measure(indicator, before, filters)) for indicator in INDICATORS]
+
+
+def set_targets(targets: dict) -> None:
+    """An admin's targets, key -> number (a share as 0..1); keys of no indicator are refused."""
+    known = {indicator.key for indicator in INDICATORS}
+    unknown = set(targets) - known
+    if unknown:
+        raise ValueError(f"no indicator {', '.join(sorted(unknown))}")
+    organisation = get_organisation()
+    organisation.charter_targets = {key: float(value) for key, value in targets.items()}
+    db.session.flush()
+
+
+# --- 8. the complaints return (FCA DISP's shape) ---------------------------------------------------
+
+@dataclass
+class ComplaintsReturn:
+    received: int = 0
+    open_at_start: int = 0
+    open_at_end: int = 0
+    closed: int = 0
+    within_3_working_days: int = 0
+    within_4_weeks: int = 0
+    weeks_4_to_8: int = 0
+    over_8_weeks: int = 0
+    over_6_weeks: int = 0  # the Dutch Awb's longest handling time
+    upheld: int = 0  # closed with something we put right: an offer the customer said yes to
+    redress_cents: int = 0  # carried out in the period
+
+    @property
+    def upheld_share(self) -> float | None:
+        return _share(self.upheld, self.closed)
+
+
+def complaints_return(period: Period, filters: Filters = Filters()) -> ComplaintsReturn:
+    start, end = period.bounds()
+    result = ComplaintsReturn()
+    filters = replace(filters, kind=Kind.COMPLAINT)
+    result.received = db.session.scalar(_complaints_in(period, filters)) or 0
+
+    def open_at(moment):
+        return db.session.scalar(filters.apply(select(func.count(Complaint.id)).where(
+            Complaint.created_at < moment, or_(ENDED_AT.is_(None), ENDED_AT >= moment)))) or 0
+
+    result.open_at_start, result.open_at_end = open_at(start), open_at(end)
+    upheld = exists().where(Offer.complaint_id == Complaint.id, Offer.state.in_(ACCEPTED))
+    calendar = get_calendar()
+    for filed, ended, was_upheld in db.session.execute(filters.apply(
+            select(Complaint.created_at, ENDED_AT, upheld).where(period.contains(ENDED_AT)))):
+        result.closed += 1
+        result.upheld += bool(was_upheld)
+        took = ended - filed
+        if calendar.working_days_between(filed, ended) <= 3:
+            result.within_3_working_days += 1
+        if took <= timedelta(weeks=4):
+            result.within_4_weeks += 1
+        elif took <= timedelta(weeks=8):
+            result.weeks_4_to_8 += 1
+        else:
+            result.over_8_weeks += 1
+        if took > timedelta(weeks=6):
+            result.over_6_weeks += 1
+    result.redress_cents = int(db.session.scalar(filters.apply(
+        select(func.coalesce(func.sum(Offer.amount_cents), 0)).join(Complaint, Complaint.id == Offer.complaint_id)
+        .where(period.contains(Offer.carried_out_at), Offer.state == OfferState.CARRIED_OUT))) or 0)
+    return result
+
+
+# --- 8. the export ---------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("reference", "kind", "channel", "status", "category", "filed", "ended", "handled_as",
+                  "root_cause", "offered_eur", "accepted_eur", "solved", "treatment")
+PERSONAL_COLUMNS = ("name", "email", "phone")
+
+
+def export_query(period: Period, filters: Filters = Filters(), personal: bool = False):
+    """The complaints of the period, one row per complaint in `EXPORT_COLUMNS` order (then
+    `PERSONAL_COLUMNS` when `personal`)."""
+    offered = (select(func.coalesce(func.sum(Offer.amount_cents), 0))
+               .where(Offer.complaint_id == Complaint.id, Offer.state.in_(PUT_TO_CUSTOMER)).scalar_subquery())
+    accepted = (select(func.coalesce(func.sum(Offer.amount_cents), 0))
+                .where(Offer.complaint_id == Complaint.id, Offer.state.in_(ACCEPTED)).scalar_subquery())
+    columns = [Complaint.reference, Complaint.kind, Complaint.channel, Complaint.status, Category.slug,
+               Complaint.created_at, ENDED_AT, Complaint.handled_as, Complaint.root_cause, offered, accepted,
+               SurveyAnswer.solved, SurveyAnswer.treatment]
+    if personal:
+        columns += [Complaint.name, Complaint.email, Complaint.phone]
+    return filters.apply(
+        select(*columns).outerjoin(Category, Category.id == Complaint.category_id)
+        .outerjoin(SurveyAnswer, SurveyAnswer.complaint_id == Complaint.id)
+        .where(period.contains(Complaint.created_at)).order_by(Complaint.id))
+
+
+def export_rows(rows, calendar):
+    """The export's rows as text cells. `rows` is read as it goes (a streamed result), so memory
+    stays flat however many complaints there are."""
+    for row in rows:
+        (reference, kind, channel, status, slug, filed, ended, handled_as, root_cause, offered_cents,
+         accepted_cents, solved, treatment, *rest) = row
+        yield (reference, str(kind), str(channel), str(status), slug or "",
+               calendar.local_date(filed).isoformat(), calendar.local_date(ended).isoformat() if ended else "",
+               str(handled_as or ""), str(root_cause or ""), f"{(offered_cents or 0) / 100:.2f}",
+               f"{(accepted_cents or 0) / 100:.2f}", str(solved or ""), treatment or "",
+               *[_spreadsheet_safe(value or "") for value in rest])
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """A name a customer typed as "=HYPERLINK(...)" stays text when a spreadsheet opens the file."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def may_see_personal(user) -> bool:
+    """Managers never see a customer's name, address or number; supervisors and admins may, when asked."""
+    from ..states import Role
+
+    return user.can(Role.SUPERVISOR)
+
+
+
+# --- what a manager asked for ----------------------------------------------------------------------
+
+class InsightError(DomainError):
+    """A period or filter that cannot be read; `problems` lists each field and why."""
+
+
+LONGEST_PERIOD_DAYS = 3700  # about ten years: more is a typing error, and a heavy page
+
+
+def period_from(values, today: date) -> Period:
+    """The period a manager asked for (`from`, `to` as YYYY-MM-DD; a month as `month` YYYY-MM);
+    the last 30 days when nothing is asked."""
+    if values.get("month"):
+        try:
+            year, month = (int(part) for part in values["month"].split("-"))
+            return Period.month(year, month)
+        except (ValueError, TypeError):
+            raise InsightError(_l("Write the month as 2026-11."), "month") from None
+    default = Period.last_days(30, today)
+    problems, days = [], {}
+    for name, fallback in (("from", default.first), ("to", default.last)):
+        text = (values.get(name) or "").strip()
+        try:
+            days[name] = date.fromisoformat(text) if text else fallback
+        except ValueError:
+            problems.append((name, _l("Write the date as 2026-11-30.")))
+    refuse(problems, InsightError)
+    if days["from"] > days["to"]:
+        refuse([("to", _l("The end date is before the start date."))], InsightError)
+    if (days["to"] - days["from"]).days > LONGEST_PERIOD_DAYS:
+        refuse([("from", _l("Choose a period of at most ten years."))], InsightError)
+    return Period(days["from"], days["to"])
+
+
+def filters_from(values) -> Filters:
+    """The filters a manager chose; a value that names nothing is refused with a sentence."""
+    problems, chosen = [], {}
+    for name, allowed in (("kind", set(Kind)), ("channel", set(Channel)), ("root_cause", set(RootCause)),
+                          ("remedy", set(REMEDIES))):
+        text = (values.get(name) or "").strip()
+        if text:
+            if text in allowed:
+                chosen[name] = text
+            else:
+                problems.append((name, _l("Choose one of the options in the list.")))
+    for name, field_name in (("category", "category_id"), ("owner", "owner_id")):
+        text = (values.get(name) or "").strip()
+        if text:
+            if text.isdigit() and len(text) < 10:
+                chosen[field_name] = int(text)
+            else:
+                problems.append((name, _l("Choose one of the options in the list.")))
+    refuse(problems, InsightError)
+    if "kind" in chosen:
+        chosen["kind"] = Kind(chosen["kind"])
+    return Filters(**chosen)
+
+
+def step_names(language: str) -> dict:
+    """A promise's key -> the words of its step, from the timelines (the newest wording wins)."""
+    from ..models import PromiseStep
+
+    return {step.key: step.text("label", language)
+            for step in db.session.scalars(select(PromiseStep).order_by(PromiseStep.id))}

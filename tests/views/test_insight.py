@@ -1,0 +1,98 @@
+"""The insight pages as a manager, a supervisor and an agent see them: figures, no personal data."""
+import csv
+import io
+
+import pytest
+
+from portal.extensions import db
+from tests.fixtures.people import person
+
+
+@pytest.fixture
+def november(app, create_complaint):
+    from tests.services.test_lifecycle import local
+
+    complaint, _token = create_complaint(now=local(2026, 11, 2, 10), name="Fatima el Amrani",
+                                         email="fatima@example.com", phone="0612345678")
+    complaint.handled_as, complaint.root_cause = "fix", "system"
+    db.session.commit()
+    return complaint
+
+
+MONTH = "from=2026-11-01&to=2026-11-30"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_manager_sees_every_insight_page_without_a_customers_name_or_address(client, auth, november, language):
+    assert auth.login("manager").headers["Location"].endswith("/insight/"), "a manager lands on insight"
+    client.get(f"/language/{language}")
+    for path in ("/insight/", "/insight/charter", "/insight/return", "/insight/export.csv",
+                 "/insight/chart/signals.svg", "/insight/chart/costs.svg"):
+        response = client.get(f"{path}?{MONTH}")
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        for personal in ("Fatima", "fatima@example.com", "0612345678", november.story[:30]):
+            assert personal not in body, (path, personal)
+    overview = client.get(f"/insight/?{MONTH}").get_data(as_text=True)
+    assert ("Signalen" if language == "nl" else "Signals") in overview
+    assert ("Zij zeggen niets" if language == "nl" else "They say nothing") in overview
+
+
+def test_the_scorecard_names_each_right_as_on_the_rights_page(client, auth, november):
+    from charter.rights import RIGHTS
+
+    auth.login("manager")
+    client.get("/language/en")
+    body = client.get(f"/insight/charter?{MONTH}").get_data(as_text=True)
+    for right in RIGHTS:
+        assert right.title_in("en").replace("'", "&#39;") in body, right.number
+
+
+def test_a_manager_cannot_ask_for_personal_data_and_a_supervisor_gets_it_only_when_asking(client, auth, november):
+    auth.login("manager")
+    assert client.get(f"/insight/export.csv?{MONTH}&personal=yes").status_code == 403
+    auth.logout()
+    auth.login("supervisor")
+    plain = list(csv.reader(io.StringIO(client.get(f"/insight/export.csv?{MONTH}").get_data(as_text=True))))
+    assert plain[0][0] == "reference" and "email" not in plain[0]
+    assert plain[1][0] == november.reference and plain[1][7] == "fix"
+    asked = list(csv.reader(io.StringIO(
+        client.get(f"/insight/export.csv?{MONTH}&personal=yes").get_data(as_text=True))))
+    assert asked[0][-3:] == ["name", "email", "phone"] and asked[1][-3:-1] == ["Fatima el Amrani", "fatima@example.com"]
+
+
+def test_a_wrong_date_or_filter_gets_a_polite_error_and_the_default_figures(client, auth, november):
+    auth.login("manager")
+    client.get("/language/nl")
+    response = client.get("/insight/?from=30-11-2026&kind=rant")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Schrijf de datum als 2026-11-30." in body and "Kies een van de mogelijkheden uit de lijst." in body
+    assert 'href="#filter-from"' in body, "the error summary leads to the field"
+
+
+def test_an_agent_does_not_see_insight_and_a_manager_does_not_see_the_queue(client, auth, november):
+    auth.login("agent")
+    assert client.get("/insight/").status_code == 403
+    auth.logout()
+    auth.login("manager")
+    assert client.get("/agent/").status_code == 403
+    assert client.get(f"/agent/complaints/{november.reference}").status_code == 403
+    assert client.get("/agent/password").status_code == 200, "their own password they can change"
+    page = client.get("/insight/").get_data(as_text=True)
+    assert "/agent/new" not in page, "no links to work they cannot do"
+
+
+def test_the_chart_is_an_svg_image_with_its_own_policy(client, auth, november):
+    auth.login("manager")
+    response = client.get(f"/insight/chart/signals.svg?{MONTH}")
+    assert response.mimetype == "image/svg+xml" and response.get_data(as_text=True).lstrip().startswith("<?xml")
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+    assert client.get("/insight/chart/secrets.svg").status_code == 404
+
+
+def test_supervisors_see_figures_as_links_to_the_complaints_behind_them(client, auth, november):
+    auth.login("supervisor")
+    body = client.get(f"/insight/?{MONTH}").get_data(as_text=True)
+    assert f"/agent/?view=all&amp;category={november.category_id}" in body
+    person("supervisor")
