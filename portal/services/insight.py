@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from charter.indicators import INDICATORS, Indicator
+from charter.indicators import BY_KEY, INDICATORS, Indicator
 from charter.lint import lint
 from charter.readability import readability
 
@@ -531,14 +531,50 @@ def scorecard(period: Period, filters: Filters = Filters()) -> list[ScoreRow]:
 
 
 def set_targets(targets: dict) -> None:
-    """An admin's targets, key -> number (a share as 0..1); keys of no indicator are refused."""
-    known = {indicator.key for indicator in INDICATORS}
-    unknown = set(targets) - known
+    """Targets, key -> number (a share as 0..1); keys of no indicator are refused."""
+    unknown = set(targets) - set(BY_KEY)
     if unknown:
         raise ValueError(f"no indicator {', '.join(sorted(unknown))}")
     organisation = get_organisation()
     organisation.charter_targets = {key: float(value) for key, value in targets.items()}
     db.session.flush()
+
+
+def update_settings(admin, values: dict) -> None:
+    """An admin's insight settings, as typed: `cost_per_hour` (euros), `minutes_per_complaint`, and
+    `target_<key>` per indicator (a percentage for a share). Every problem is named at once."""
+    from .money import parse_amount_cents
+    from .organisation import update_organisation
+
+    problems, targets = [], {}
+    cost = (values.get("cost_per_hour") or "").strip()
+    cost_cents = parse_amount_cents(cost) if cost else 0
+    if cost_cents is None:
+        problems.append(("cost_per_hour", _l("Write an amount in euros, such as 45 or 45,50.")))
+    minutes = (values.get("minutes_per_complaint") or "").strip()
+    if not minutes.isdigit() or not 1 <= int(minutes) <= 6000:
+        problems.append(("minutes_per_complaint", _l("Enter a number of minutes from 1 to 6000.")))
+    for indicator in INDICATORS:
+        text = (values.get(f"target_{indicator.key}") or "").strip().replace(",", ".").rstrip("%").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            problems.append((f"target_{indicator.key}", _l("Enter a number.")))
+            continue
+        if indicator.unit == "share":
+            if not 0 <= number <= 100:
+                problems.append((f"target_{indicator.key}", _l("Enter a percentage from 0 to 100.")))
+                continue
+            number /= 100
+        elif not 0 <= number <= 10_000:
+            problems.append((f"target_{indicator.key}", _l("Enter a number from 0 to 10000.")))
+            continue
+        targets[indicator.key] = number
+    refuse(problems, InsightError)
+    update_organisation(admin, {"handling_cost_per_hour_cents": cost_cents,
+                                "handling_minutes_per_complaint": int(minutes), "charter_targets": targets},
+                        fields=("handling_cost_per_hour_cents", "handling_minutes_per_complaint", "charter_targets"),
+                        action="insight_settings_changed")
 
 
 # --- 8. the complaints return (FCA DISP's shape) ---------------------------------------------------

@@ -118,12 +118,14 @@ def update_person(admin: User, person: User, *, role: str, mandate_per_complaint
     fields = ("role", "mandate_per_complaint_cents", "monthly_budget_cents", "active")
     check_role(role)
     check_mandate(mandate_per_complaint_cents, monthly_budget_cents)
-    if not active and person.active:
+    if (not active and person.active) or (role == Role.MANAGER and person.role != Role.MANAGER):
+        # A manager works no complaints: what they own must go to a colleague first, as when switched off.
         still_open = open_complaints_owned_by(person)
         if still_open:
             raise SettingError(_l("%(name)s still owns %(n)s open complaints. Hand them to a colleague first, "
-                                  "so nothing is left without an owner.", name=person.name, n=still_open), "active")
-        if person.id == admin.id:
+                                  "so nothing is left without an owner.", name=person.name, n=still_open),
+                               "active" if not active else "role")
+        if person.id == admin.id and not active:
             raise SettingError(_l("You cannot switch off your own account."), "active")
     if person.role == Role.ADMIN and person.active and (role != Role.ADMIN or not active):
         other_admins = db.session.scalar(select(func.count(User.id)).where(

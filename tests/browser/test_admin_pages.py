@@ -354,6 +354,10 @@ PAGES = {
     "public-you-said-we-did": ("anonymous", visit("/you-said-we-did")),
     # Insight: what the complaints teach us.
     "insight-overview": ("manager", visit("/insight/")),
+    "insight-settings": ("admin", visit("/admin/insight")),
+    "insight-settings-errors": ("admin", submit(
+        "/admin/insight", fill={"#cost_per_hour": "veel", "#target_promises_kept": "120"}, status=400,
+        then="#target_promises_kept-error")),
     "insight-overview-a-year-as-a-supervisor": ("supervisor", visit("/insight/?from=2026-01-01&to=2026-12-31")),
     "insight-charter": ("manager", visit("/insight/charter")),
     "insight-return": ("manager", visit("/insight/return")),

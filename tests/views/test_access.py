@@ -46,7 +46,7 @@ ROUTES = {
     "admin.improvements_page": "supervisor", "admin.improvement_page": "supervisor",
     "public.improvements": "anyone",
     "insight.overview": "manager", "insight.charter": "manager", "insight.complaints_return": "manager",
-    "insight.export": "manager", "insight.chart": "manager",
+    "insight.export": "manager", "insight.chart": "manager", "admin.insight_settings": "admin",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -125,6 +125,8 @@ EXPECTED = {
     ("admin.improvement_page", "POST", "/admin/improvements/new"): 400,
     ("admin.improvement_page", "GET", "/admin/improvements/<int:improvement_id>"): 404,
     ("admin.improvement_page", "POST", "/admin/improvements/<int:improvement_id>"): 404,
+    ("admin.insight_settings", "GET", "/admin/insight"): 200,
+    ("admin.insight_settings", "POST", "/admin/insight"): 400,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.charter", "GET", "/insight/charter"): 200,
     ("insight.complaints_return", "GET", "/insight/return"): 200,

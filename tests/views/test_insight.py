@@ -96,3 +96,47 @@ def test_supervisors_see_figures_as_links_to_the_complaints_behind_them(client, 
     body = client.get(f"/insight/?{MONTH}").get_data(as_text=True)
     assert f"/agent/?view=all&amp;category={november.category_id}" in body
     person("supervisor")
+
+
+def test_an_admin_sets_the_handling_cost_and_the_targets_and_a_wrong_value_is_named(client, auth, november):
+    from portal.services.organisation import get_organisation
+
+    auth.login("admin")
+    client.get("/language/en")
+    page = client.get("/admin/insight").get_data(as_text=True)
+    assert 'value="95"' in page, "the default target of promises kept, as a percentage"
+    form = {f"target_{key}": "50" for key in ("word_enough", "filing_completion", "promises_kept", "customer_decides",
+                                               "dated_from_start", "asked_where", "limits_told",
+                                               "solved_say_customers")}
+    form.update(target_reply_reading="65", target_first_reply_hours="4", cost_per_hour="45,50",
+                minutes_per_complaint="90")
+    wrong = client.post("/admin/insight", data={**form, "cost_per_hour": "veel", "target_promises_kept": "120"})
+    assert wrong.status_code == 400
+    body = wrong.get_data(as_text=True)
+    assert "Write an amount in euros" in body and "Enter a percentage from 0 to 100." in body
+    assert 'value="veel"' in body, "what was typed is kept"
+    assert client.post("/admin/insight", data=form).status_code == 302
+    organisation = get_organisation()
+    db.session.refresh(organisation)
+    assert organisation.handling_cost_per_hour_cents == 4550 and organisation.handling_minutes_per_complaint == 90
+    targets = organisation.charter_targets
+    assert targets["promises_kept"] == 0.5 and targets["first_reply_hours"] == 4
+    auth.logout()
+    auth.login("manager")
+    charter = client.get(f"/insight/charter?{MONTH}").get_data(as_text=True)
+    assert "Target: 50%" in charter
+    assert client.get("/admin/insight").status_code == 403
+
+
+def test_someone_who_owns_open_complaints_becomes_a_manager_only_after_handing_them_over(app, november):
+    from portal.services import people
+    from portal.services.errors import DomainError
+    from portal.services.work import claim
+
+    agent, admin = person("agent"), person("admin")
+    claim(november, agent)
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        people.update_person(admin, agent, role="manager", mandate_per_complaint_cents=0, monthly_budget_cents=0,
+                             active=True)
+    assert refused.value.field == "role"
