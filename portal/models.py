@@ -592,6 +592,23 @@ class StaffNotice(db.Model):
     complaint: Mapped[Complaint] = relationship()
 
 
+class MonthStory(db.Model):
+    """One of the five stories of a month's review (services/review.py), picked by a supervisor.
+    At most five per month: the positions 1..5 are unique, so two people picking at once never make six."""
+
+    __tablename__ = "month_stories"
+    __table_args__ = (UniqueConstraint("month", "position"), UniqueConstraint("month", "complaint_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # "2026-11"
+    position: Mapped[int] = mapped_column(Integer)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    picked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    picked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship()
+
+
 class ImprovementLink(db.Model):
     """A complaint that led to an improvement; its customer is told once."""
 

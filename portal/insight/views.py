@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
-from flask import Response, abort, render_template, request
+from babel.dates import format_date
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..access import role_required
 from ..extensions import db
 from ..formatting import current_language
 from ..models import Category, User, utcnow
-from ..services import insight
+from ..i18n import lazy_gettext as _l
+from ..services import insight, review, satisfaction
 from ..services.errors import DomainError
 from ..services.mandate import REMEDIES
 from ..services.organisation import get_calendar
@@ -148,3 +152,70 @@ def _csv_lines(header, rows):
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+# --- the monthly review -----------------------------------------------------------------------------
+
+def _month_figures(month: str):
+    period = review.month_period(month)
+    if period is None:
+        abort(404)
+    before = period.before()
+    start, end = period.bounds()
+    before_start, before_end = before.bounds()
+    found = insight.signals(period)
+    return dict(
+        month=month, period=period, signals=found, signals_before=insight.signals(before),
+        silent=insight.silent_majority(found.complaints), costs=insight.costs(period),
+        costs_before=insight.costs(before), survey=satisfaction.summary(start, end),
+        survey_before=satisfaction.summary(before_start, before_end), rows=insight.scorecard(period),
+        causes=insight.root_causes(period), improvements=review.improvements_of(period),
+        stories=review.stories(month), names=dict(root_cause=ROOT_CAUSES, trend=TREND_WORDS, meets=MEETS_WORDS),
+        month_name=format_date(period.first, "LLLL yyyy", locale=current_language()))
+
+
+@bp.route("/month/<month>")
+@role_required(Role.MANAGER)
+def month(month):
+    figures = _month_figures(month)
+    return render_template("insight/month.html", may_pick=current_user.can(Role.SUPERVISOR), pdf=False,
+                           **figures)
+
+
+@bp.route("/month/<month>.pdf")
+@role_required(Role.MANAGER)
+def month_pdf(month):
+    """The same review as a PDF, made on the server (WeasyPrint), with the portal's own stylesheet."""
+    from weasyprint import CSS, HTML
+
+    html = render_template("insight/month_pdf.html", may_pick=False, pdf=True, **_month_figures(month))
+    stylesheet = CSS(filename=str(Path(current_app.static_folder) / "css" / "gehoord.css"))
+    document = HTML(string=html, base_url=current_app.static_folder).write_pdf(stylesheets=[stylesheet])
+    return Response(document, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="review-{month}.pdf"'})
+
+
+@bp.route("/month/<month>/stories", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def pick_story(month):
+    form = FlaskForm()
+    if review.month_period(month) is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            review.pick_story(current_user, month, request.form.get("reference", ""))
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_l("Added to this month's stories."), "success")
+    return redirect(url_for("insight.month", month=month) + "#stories")
+
+
+@bp.route("/month/<month>/stories/<int:story_id>/remove", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def remove_story(month, story_id):
+    if FlaskForm().validate_on_submit():
+        if not review.remove_story(month, story_id):
+            abort(404)
+        flash(_l("Removed from this month's stories."), "success")
+    return redirect(url_for("insight.month", month=month) + "#stories")

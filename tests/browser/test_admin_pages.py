@@ -355,6 +355,12 @@ PAGES = {
     # Insight: what the complaints teach us.
     "insight-overview": ("manager", visit("/insight/")),
     "insight-settings": ("admin", visit("/admin/insight")),
+    "insight-month": ("manager", visit("/insight/month/2026-11")),
+    "insight-month-as-a-supervisor-who-picks": ("supervisor", visit("/insight/month/2026-11")),
+    "insight-month-unknown-reference": ("supervisor", submit(
+        "/insight/month/2026-11", button="main form[action$='/stories'] button[type=submit]",
+        fill={"#reference": "NOPE-NOPE"},
+        then=".notice--error", status=200)),
     "insight-settings-errors": ("admin", submit(
         "/admin/insight", fill={"#cost_per_hour": "veel", "#target_promises_kept": "120"}, status=400,
         then="#target_promises_kept-error")),

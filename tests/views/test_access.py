@@ -47,6 +47,8 @@ ROUTES = {
     "public.improvements": "anyone",
     "insight.overview": "manager", "insight.charter": "manager", "insight.complaints_return": "manager",
     "insight.export": "manager", "insight.chart": "manager", "admin.insight_settings": "admin",
+    "insight.month": "manager", "insight.month_pdf": "manager", "insight.pick_story": "supervisor",
+    "insight.remove_story": "supervisor",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -128,6 +130,10 @@ EXPECTED = {
     ("admin.insight_settings", "GET", "/admin/insight"): 200,
     ("admin.insight_settings", "POST", "/admin/insight"): 400,
     ("insight.overview", "GET", "/insight/"): 200,
+    ("insight.month", "GET", "/insight/month/<month>"): 200,
+    ("insight.month_pdf", "GET", "/insight/month/<month>.pdf"): 200,
+    ("insight.pick_story", "POST", "/insight/month/<month>/stories"): 302,
+    ("insight.remove_story", "POST", "/insight/month/<month>/stories/<int:story_id>/remove"): 404,
     ("insight.charter", "GET", "/insight/charter"): 200,
     ("insight.complaints_return", "GET", "/insight/return"): 200,
     ("insight.export", "GET", "/insight/export.csv"): 200,
@@ -198,7 +204,7 @@ def world(app, create_complaint):
                 offer_id=offer.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
-                complaint_id=999, name="signals")
+                complaint_id=999, name="signals", month="2026-11", story_id=999)
 
 
 def urls(app, world):
@@ -231,7 +237,7 @@ def test_every_route_for_every_role(app, client, auth, world, role):
         if endpoint in ("agent.logout", "agent.login"):
             continue
         response = client.open(path, method=method)
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", "replace")  # a PDF is no text
         need = NEEDS.get(endpoint)  # None: anyone may open it (a secret link, the login's own pages)
         if need and role in ("anonymous", "customer"):
             assert response.status_code == 302 and "/agent/login" in response.headers["Location"], \

@@ -140,3 +140,64 @@ def test_someone_who_owns_open_complaints_becomes_a_manager_only_after_handing_t
         people.update_person(admin, agent, role="manager", mandate_per_complaint_cents=0, monthly_budget_cents=0,
                              active=True)
     assert refused.value.field == "role"
+
+
+# --- the monthly review -----------------------------------------------------------------------------
+
+@pytest.fixture
+def five_stories(app, create_complaint):
+    from portal.services import review
+    from tests.services.test_lifecycle import local
+
+    supervisor = person("supervisor")
+    quotes = ["De doos was nat en kapot.", "Niemand belde mij terug.", "De factuur klopte niet.",
+              "Het product werkte een dag.", "Uw collega was heel vriendelijk."]
+    made = []
+    for number, quote in enumerate(quotes):
+        complaint, _token = create_complaint(now=local(2026, 11, 3 + number, 10), name="Fatima el Amrani",
+                                             story=f"{quote} Bel Fatima op 0612345678.")
+        review.pick_story(supervisor, "2026-11", complaint.reference)
+        made.append(complaint)
+    db.session.commit()
+    return quotes, made
+
+
+def test_the_monthly_review_shows_five_masked_quotes_and_the_pdf_is_a_real_pdf_with_them(client, auth,
+                                                                                           five_stories):
+    from pypdf import PdfReader
+
+    quotes, _made = five_stories
+    auth.login("manager")
+    client.get("/language/nl")
+    page = client.get("/insight/month/2026-11")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Maandoverzicht: november 2026" in body
+    for quote in quotes:
+        assert quote in body
+    assert "Fatima" not in body and "0612345678" not in body
+    assert "Verhaal toevoegen" not in body, "a manager reads; a supervisor picks"
+    pdf = client.get("/insight/month/2026-11.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    for quote in quotes:
+        assert quote in text, quote
+    assert "Fatima" not in text and "0612345678" not in text
+
+
+def test_a_supervisor_picks_and_removes_a_story_on_the_page(client, auth, november):
+    from portal.models import MonthStory
+    from sqlalchemy import select
+
+    auth.login("supervisor")
+    client.get("/language/en")
+    response = client.post("/insight/month/2026-11/stories", data={"reference": november.reference})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/insight/month/2026-11#stories")
+    page = client.get("/insight/month/2026-11").get_data(as_text=True)
+    assert "Added to this month" in page and november.reference in page
+    wrong = client.post("/insight/month/2026-11/stories", data={"reference": "NOPE-NOPE"}, follow_redirects=True)
+    assert "No complaint has this reference" in wrong.get_data(as_text=True)
+    story = db.session.scalar(select(MonthStory))
+    assert client.post(f"/insight/month/2026-11/stories/{story.id}/remove").status_code == 302
+    assert db.session.scalar(select(MonthStory)) is None
+    assert client.get("/insight/month/2026-13").status_code == 404
