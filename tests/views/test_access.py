@@ -48,7 +48,7 @@ ROUTES = {
     "insight.overview": "manager", "insight.charter": "manager", "insight.complaints_return": "manager",
     "insight.export": "manager", "insight.chart": "manager", "admin.insight_settings": "admin",
     "insight.month": "manager", "insight.month_pdf": "manager", "insight.pick_story": "supervisor",
-    "insight.remove_story": "supervisor",
+    "insight.remove_story": "supervisor", "insight.export_xlsx": "manager",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -131,6 +131,7 @@ EXPECTED = {
     ("admin.insight_settings", "POST", "/admin/insight"): 400,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.month", "GET", "/insight/month/<month>"): 200,
+    ("insight.export_xlsx", "GET", "/insight/export.xlsx"): 200,
     ("insight.month_pdf", "GET", "/insight/month/<month>.pdf"): 200,
     ("insight.pick_story", "POST", "/insight/month/<month>/stories"): 302,
     ("insight.remove_story", "POST", "/insight/month/<month>/stories/<int:story_id>/remove"): 404,

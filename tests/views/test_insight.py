@@ -201,3 +201,19 @@ def test_a_supervisor_picks_and_removes_a_story_on_the_page(client, auth, novemb
     assert client.post(f"/insight/month/2026-11/stories/{story.id}/remove").status_code == 302
     assert db.session.scalar(select(MonthStory)) is None
     assert client.get("/insight/month/2026-13").status_code == 404
+
+
+def test_the_excel_export_has_the_same_rows_and_personal_data_only_when_a_supervisor_asks(client, auth, november):
+    import openpyxl
+
+    auth.login("manager")
+    assert client.get(f"/insight/export.xlsx?{MONTH}&personal=yes").status_code == 403
+    plain = client.get(f"/insight/export.xlsx?{MONTH}")
+    assert plain.status_code == 200 and plain.data.startswith(b"PK")
+    rows = list(openpyxl.load_workbook(io.BytesIO(plain.data), read_only=True).active.values)
+    assert rows[0][0] == "reference" and "email" not in rows[0] and rows[1][0] == november.reference
+    auth.logout()
+    auth.login("supervisor")
+    asked = client.get(f"/insight/export.xlsx?{MONTH}&personal=yes")
+    rows = list(openpyxl.load_workbook(io.BytesIO(asked.data), read_only=True).active.values)
+    assert rows[1][-3:-1] == ("Fatima el Amrani", "fatima@example.com")
