@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Computed, Date, DateTime, Float, ForeignKey, Integer, String, Text,
                         Index, TypeDecorator, UniqueConstraint, event, false as sa_false, func, true as sa_true)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -284,6 +284,10 @@ class Complaint(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it ended (solved, closed without being solved first, or withdrawn): kept by the database
+    # itself, never written by us, so insight's periods of ended complaints read one indexed column.
+    ended_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, Computed("coalesce(resolved_at, closed_at, withdrawn_at)", persisted=True))
     close_reason: Mapped[str | None] = mapped_column(Text)
     attention_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # flagged for the owner
     # Waiting on the customer (services/lifecycle.py): since when, for what, when one reminder goes
@@ -313,8 +317,14 @@ class Complaint(db.Model):
     improvement_note: Mapped[str | None] = mapped_column(Text)
     # The three questions after it ended (services/satisfaction.py): when we asked (in the resolution
     # mail, or a mail of its own after a close without one), and when its one reminder goes out.
-    survey_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    survey_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     survey_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Our first message to the customer, and the working hours they waited for it (right 9), kept
+    # when it is sent so the median needs no calendar sums over every complaint of a period.
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reply_hours: Mapped[float | None] = mapped_column(Float)
+    # The customer wrote to us before our first message (services/complaints.py: customer_message).
+    customer_wrote_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     category: Mapped[Category | None] = relationship()
     timeline: Mapped[PromiseTimeline | None] = relationship()
@@ -341,6 +351,16 @@ class Complaint(db.Model):
 
 # "Open complaints per address" compares lower-cased addresses: an index on exactly that expression.
 Index("ix_complaints_lower_email", func.lower(Complaint.email))
+# Insight's periods (services/insight.py): the complaints filed in a period, and those that ended in
+# it. On PostgreSQL each index also carries the columns the figures group and count on, so a year of a
+# million complaints is read from the index alone, without visiting the table.
+Index("ix_complaints_created_at", Complaint.created_at,
+      postgresql_include=["id", "kind", "channel", "category_id", "handled_as", "root_cause", "owner_id", "status",
+                          "wish", "timeline_id", "escalated_at", "first_reply_at", "first_reply_hours",
+                          "customer_wrote_first", "resolved_at", "closed_at", "withdrawn_at"])
+Index("ix_complaints_ended_at", Complaint.ended_at,
+      postgresql_include=["id", "created_at", "kind", "wish", "category_id", "channel", "root_cause", "owner_id",
+                          "status", "resolved_at"])
 
 
 class StatusLink(db.Model):
@@ -369,7 +389,7 @@ class Promise(Localized, db.Model):
     label_en: Mapped[str] = mapped_column(String(300))
     explanation_nl: Mapped[str | None] = mapped_column(Text)
     explanation_en: Mapped[str | None] = mapped_column(Text)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[PromiseState] = mapped_column(StateColumn(PromiseState, 10), default=PromiseState.OPEN)
     kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -397,6 +417,10 @@ class Message(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Ours only, kept as it is sent (services/work.py: _our_message) for the charter's right 4: the
+    # reading score, and whether the plain-language check warned and it went anyway.
+    reading_score: Mapped[float | None] = mapped_column(Float)
+    lint_warned: Mapped[bool | None] = mapped_column(Boolean)
 
     complaint: Mapped[Complaint] = relationship(back_populates="messages")
     user: Mapped[User | None] = relationship()
@@ -622,6 +646,15 @@ class ImprovementLink(db.Model):
 
     improvement: Mapped[Improvement] = relationship(back_populates="links")
     complaint: Mapped[Complaint] = relationship()
+
+
+# Insight's periods of promises due, offers made and messages sent (see the complaints' indexes above).
+Index("ix_complaints_survey_asked_at", Complaint.survey_asked_at,
+      postgresql_include=["id", "kind", "category_id", "channel", "root_cause", "owner_id"])
+Index("ix_promises_due_at", Promise.due_at, postgresql_include=["complaint_id", "key", "state", "missed_at"])
+Index("ix_offers_made_at", Offer.made_at, postgresql_include=["complaint_id", "state", "amount_cents", "remedy"])
+Index("ix_messages_created_at", Message.created_at,
+      postgresql_include=["complaint_id", "author", "reading_score", "lint_warned"])
 
 
 @event.listens_for(Session, "before_flush")

@@ -75,7 +75,8 @@ def overview():
     return _page("insight/overview.html", period, filters, problems, signals=found,
                  before=insight.signals(period.before(), filters),
                  silent=insight.silent_majority(found.complaints), costs=insight.costs(period, filters),
-                 root_causes_found=insight.root_causes(period, filters), top=insight.top_categories(period, filters),
+                 root_causes_found=insight.root_causes(period, filters, found),
+                 top=insight.top_categories(period, filters, found=found),
                  effects=insight.improvement_effects(period.last))
 
 
@@ -210,7 +211,7 @@ def _month_figures(month: str):
         silent=insight.silent_majority(found.complaints), costs=insight.costs(period),
         costs_before=insight.costs(before), survey=satisfaction.summary(start, end),
         survey_before=satisfaction.summary(before_start, before_end), rows=insight.scorecard(period),
-        causes=insight.root_causes(period), improvements=review.improvements_of(period),
+        causes=insight.root_causes(period, found=found), improvements=review.improvements_of(period),
         stories=review.stories(month), names=dict(root_cause=ROOT_CAUSES, trend=TREND_WORDS, meets=MEETS_WORDS),
         month_name=format_date(period.first, "LLLL yyyy", locale=current_language()))
 

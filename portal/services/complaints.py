@@ -126,12 +126,21 @@ def add_customer_message(complaint: Complaint, body: str) -> Message:
     lifecycle.end_wait(complaint, now)
     if complaint.status == Status.RESOLVED:
         complaint.closes_at = None  # we heard from them: the owner answers before it closes
-    message = Message(author="customer", body=body, created_at=now)
-    complaint.messages.append(message)
+    message = customer_message(complaint, body, now)
     complaint.updated_at = now
     complaint.attention_at = now  # "needs my attention" for the owner, until they reply or clear it
     record_event(complaint, "customer_message")
     db.session.flush()
+    return message
+
+
+def customer_message(complaint: Complaint, body: str, now: datetime) -> Message:
+    """A message from the customer on the complaint. One that comes before any message of ours is kept
+    as "the customer had to ask" (charter right 7: they should not have to chase us)."""
+    message = Message(author="customer", body=body, created_at=now)
+    complaint.messages.append(message)
+    if complaint.first_reply_at is None:
+        complaint.customer_wrote_first = True
     return message
 
 

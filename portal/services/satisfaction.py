@@ -291,7 +291,7 @@ def summary(start: datetime, end: datetime, **filters) -> Summary:
     category_id, channel, root_cause, owner_id, remedy. Two grouped queries, whatever the number."""
     in_period = and_(Complaint.survey_asked_at >= start, Complaint.survey_asked_at < end)
     result = Summary()
-    result.asked = db.session.scalar(filtered(select(func.count(Complaint.id)).where(in_period), **filters)) or 0
+    result.asked = db.session.scalar(filtered(select(func.count()).where(in_period), **filters)) or 0
     rows = db.session.execute(filtered(
         select(SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back, func.count(SurveyAnswer.id))
         .join(Complaint, Complaint.id == SurveyAnswer.complaint_id).where(in_period)
@@ -304,3 +304,31 @@ def summary(start: datetime, end: datetime, **filters) -> Summary:
         if solved == Solved.YES and come_back == ComeBack.YES:
             result.recovered += count
     return result
+
+
+def summaries_by_category(start: datetime, end: datetime, category_ids: list[int], **filters) -> dict:
+    """`summary` for each of these categories at once: {category id: Summary}, two grouped queries."""
+    found = {category_id: Summary() for category_id in category_ids}
+    if not category_ids:
+        return found
+    in_period = and_(Complaint.survey_asked_at >= start, Complaint.survey_asked_at < end,
+                     Complaint.category_id.in_(category_ids))
+    for category_id, count in db.session.execute(filtered(
+            select(Complaint.category_id, func.count()).where(in_period)
+            .group_by(Complaint.category_id), **filters)).all():
+        found[category_id].asked = count
+    rows = db.session.execute(filtered(
+        select(Complaint.category_id, SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back,
+               func.count(SurveyAnswer.id))
+        .join(Complaint, Complaint.id == SurveyAnswer.complaint_id).where(in_period)
+        .group_by(Complaint.category_id, SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back),
+        **filters)).all()
+    for category_id, solved, treatment, come_back, count in rows:
+        result = found[category_id]
+        result.answered += count
+        result.solved[solved] += count
+        result.treatment[treatment] += count
+        result.come_back[come_back] += count
+        if solved == Solved.YES and come_back == ComeBack.YES:
+            result.recovered += count
+    return found

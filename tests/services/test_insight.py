@@ -198,24 +198,29 @@ def test_right_3_promises_kept_on_time_with_moves_apart(world):
     assert insight.measure(BY_KEY["promises_kept"], NOVEMBER.before()).value is None
 
 
-def test_right_7_and_9_the_customer_who_wrote_first_and_the_hours_to_our_first_reply(world):
-    a, b = world["A"], world["B"]
-    from portal.models import Message
+def test_right_4_7_and_9_reading_the_customer_who_wrote_first_and_the_hours_to_our_first_reply(world):
+    from portal.services import complaints, work
 
+    a, b = world["A"], world["B"]
+    agent = person("agent")
     # A: we replied after 4 working hours (Mon 10:00 -> 14:00); B: the customer asked before we answered.
-    a.messages.append(Message(author="agent", user_id=person("agent").id, body="Wij betalen u terug.",
-                              created_at=local(2026, 11, 2, 14)))
-    b.messages.append(Message(author="customer", body="Hoe staat het ervoor?", created_at=local(2026, 11, 10, 16)))
-    b.messages.append(Message(author="agent", user_id=person("agent").id, body="Ik bel u morgen.",
-                              created_at=local(2026, 11, 11, 10)))
+    work.reply(a, agent, "Wij betalen u terug. Het geld staat morgen op uw rekening.", now=local(2026, 11, 2, 14))
+    complaints.customer_message(b, "Hoe staat het ervoor?", local(2026, 11, 10, 16))
+    work.reply(b, agent, "Ik bel u morgen. In principe om tien uur.", now=local(2026, 11, 11, 10))
     db.session.commit()
     asked = insight.measure(BY_KEY["asked_where"], NOVEMBER)
     assert (asked.value, asked.of) == (pytest.approx(1 / 4), 4)
     hours = insight.measure(BY_KEY["first_reply_hours"], NOVEMBER)
     # From filing: A Mon 10:00 -> 14:00 is 4 working hours; B Tue 10:00 -> Wed 10:00 is 7 + 1 (open
     # 09:00-17:00). The median of 4 and 8 is 6.
-    assert hours.value == pytest.approx(6.0)
+    assert hours.value == pytest.approx(6.0) and (world["A"].first_reply_hours, world["B"].first_reply_hours) == (4, 8)
     assert hours.apart["waiting"] == 3, "C, the compliment and G got no reply"
+    complaints.customer_message(a, "Dank u, het geld is er.", local(2026, 11, 3, 9))
+    assert insight.measure(BY_KEY["asked_where"], NOVEMBER).value == pytest.approx(1 / 4), "after our reply: no chasing"
+    reading = insight.measure(BY_KEY["reply_reading"], NOVEMBER)
+    scores = sorted(m.reading_score for m in (a.messages + b.messages) if m.author == "agent")
+    assert reading.of == 2 and reading.value == pytest.approx(sum(scores) / 2), "the median of two"
+    assert reading.apart["warned_sent"] == pytest.approx(1 / 2), "'in principe' was warned about and sent anyway"
 
 
 def test_right_10_solved_with_yes_reopened_and_escalated(world):
@@ -291,3 +296,41 @@ def test_improvements_compare_their_topics_before_and_after(world):
     assert effect.after.days == 22 and effect.before == Period(date(2026, 10, 18), date(2026, 11, 8))
     assert (effect.complaints_before, effect.complaints_after) == (1, 0)
     assert (effect.costs_before, effect.costs_after) == (2500, 0)
+
+
+def test_right_6_and_8_a_dated_timeline_from_the_start_and_limits_told_before_sending(world):
+    world["D"].timeline_id = None  # as if the compliment had been filed without a timeline
+    product = category("product")
+    product.cannot_do_nl = product.cannot_do_en = None  # the product topic says nothing of our limits
+    db.session.commit()
+    dated = insight.measure(BY_KEY["dated_from_start"], NOVEMBER)
+    assert (dated.value, dated.of) == (pytest.approx(4 / 5), 5)
+    limits = insight.measure(BY_KEY["limits_told"], NOVEMBER)
+    assert (limits.value, limits.of) == (pytest.approx(3 / 4), 4), "A, B (delivery) and C (invoice); not G (product)"
+
+
+def test_right_5_offers_the_customer_answered_themselves(world):
+    found = insight.measure(BY_KEY["customer_decides"], NOVEMBER)
+    assert (found.value, found.of) == (1.0, 2), "A said yes (and it was carried out), C said no"
+    db.session.execute(update(Offer).where(Offer.remedy == "credit").values(state=OfferState.ENDED))
+    assert insight.measure(BY_KEY["customer_decides"], NOVEMBER).value == pytest.approx(1 / 2)
+
+
+def test_the_top_categories_survey_figures_equal_the_survey_summary_of_each(world):
+    from portal.models import SurveyAnswer
+    from portal.services import satisfaction
+
+    for name, solved, treatment, come_back in (("A", "yes", 5, "yes"), ("B", "partly", 3, "maybe"),
+                                               ("C", "no", 1, "no")):
+        complaint = world[name]
+        complaint.survey_asked_at = complaint.resolved_at or complaint.closed_at
+        db.session.add(SurveyAnswer(complaint_id=complaint.id, solved=solved, treatment=treatment,
+                                    come_back=come_back, answered_at=complaint.survey_asked_at))
+    db.session.commit()
+    start, end = NOVEMBER.bounds()
+    top = {c.slug: survey for c, _n, survey in insight.top_categories(NOVEMBER)}
+    assert top["delivery"].answered == 2 and top["delivery"].recovery_index == pytest.approx(1 / 2)
+    for slug in ("delivery", "invoice"):
+        alone = satisfaction.summary(start, end, category_id=category(slug).id)
+        assert (top[slug].asked, top[slug].answered, top[slug].recovered, top[slug].treatment) == \
+            (alone.asked, alone.answered, alone.recovered, alone.treatment), slug
