@@ -95,6 +95,10 @@ CROSS JOIN LATERAL (SELECT (ARRAY['offered','accepted','carried_out','carried_ou
                            [1 + (random() * 6)::int % 6] AS state, c.id AS k) AS x
 WHERE c.kind = 'complaint' AND c.id % 5 = 0;
 
+UPDATE complaints c SET offer_reached_at = o.made_at, offer_accepted_at = o.answered_at
+FROM (SELECT complaint_id, made_at, CASE WHEN state IN ('accepted', 'carried_out') THEN answered_at END AS answered_at
+      FROM offers) o WHERE o.complaint_id = c.id;
+
 INSERT INTO messages (complaint_id, author, user_id, body, created_at, reading_score, lint_warned)
 SELECT c.id, 'agent', :first_agent, 'Wij betalen u terug. Het geld staat morgen op uw rekening.',
        c.first_reply_at, 40 + (c.id % 50), c.id % 17 = 0

@@ -323,6 +323,9 @@ class Complaint(db.Model):
     # when it is sent so the median needs no calendar sums over every complaint of a period.
     first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_reply_hours: Mapped[float | None] = mapped_column(Float)
+    # An offer first reached the customer, and they first said yes to one (services/mandate.py).
+    offer_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The customer wrote to us before our first message (services/complaints.py: customer_message).
     customer_wrote_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
@@ -360,7 +363,7 @@ Index("ix_complaints_created_at", Complaint.created_at,
                           "customer_wrote_first", "resolved_at", "closed_at", "withdrawn_at"])
 Index("ix_complaints_ended_at", Complaint.ended_at,
       postgresql_include=["id", "created_at", "kind", "wish", "category_id", "channel", "root_cause", "owner_id",
-                          "status", "resolved_at"])
+                          "status", "resolved_at", "offer_reached_at", "offer_accepted_at"])
 
 
 class StatusLink(db.Model):

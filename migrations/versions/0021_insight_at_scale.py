@@ -22,6 +22,8 @@ def upgrade():
         batch.add_column(sa.Column('first_reply_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('first_reply_hours', sa.Float(), nullable=True))
         batch.add_column(sa.Column('customer_wrote_first', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column('offer_reached_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('offer_accepted_at', sa.DateTime(timezone=True), nullable=True))
     # When a complaint ended, kept by the database (STORED on PostgreSQL; on SQLite a generated column
     # added to an existing table is VIRTUAL, and can be indexed all the same).
     stored = op.get_bind().dialect.name == 'postgresql'
@@ -34,7 +36,8 @@ def upgrade():
         'withdrawn_at'])
     op.create_index('ix_complaints_ended_at', 'complaints', ['ended_at'],
                     postgresql_include=['id', 'created_at', 'kind', 'wish', 'category_id', 'channel', 'root_cause',
-                                        'owner_id', 'status', 'resolved_at'])
+                                        'owner_id', 'status', 'resolved_at', 'offer_reached_at',
+                                        'offer_accepted_at'])
     op.drop_index('ix_promises_due_at', 'promises')
     op.create_index('ix_promises_due_at', 'promises', ['due_at'],
                     postgresql_include=['complaint_id', 'key', 'state', 'missed_at'])
@@ -49,6 +52,10 @@ def upgrade():
     # need the calendar of that time, so they stay empty and out of the median).
     op.execute("UPDATE complaints SET first_reply_at = (SELECT min(m.created_at) FROM messages m "
                "WHERE m.complaint_id = complaints.id AND m.author = 'agent')")
+    op.execute("UPDATE complaints SET offer_reached_at = (SELECT min(coalesce(o.cosigned_at, o.made_at)) FROM offers o "
+               "WHERE o.complaint_id = complaints.id AND o.state IN ('offered', 'accepted', 'carried_out', 'declined')), "
+               "offer_accepted_at = (SELECT min(o.answered_at) FROM offers o WHERE o.complaint_id = complaints.id "
+               "AND o.state IN ('accepted', 'carried_out'))")
     op.execute("UPDATE complaints SET customer_wrote_first = true WHERE EXISTS (SELECT 1 FROM messages m "
                "WHERE m.complaint_id = complaints.id AND m.author = 'customer' AND (complaints.first_reply_at IS NULL "
                "OR m.created_at < complaints.first_reply_at))")
@@ -65,6 +72,8 @@ def downgrade():
     op.drop_index('ix_complaints_survey_asked_at', 'complaints')
     op.create_index('ix_complaints_survey_asked_at', 'complaints', ['survey_asked_at'])
     with op.batch_alter_table('complaints') as batch:
+        batch.drop_column('offer_accepted_at')
+        batch.drop_column('offer_reached_at')
         batch.drop_column('customer_wrote_first')
         batch.drop_column('first_reply_hours')
         batch.drop_column('first_reply_at')

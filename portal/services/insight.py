@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, DateTime, and_, case, column, exists, func, or_, select, values
+from sqlalchemy import Date, DateTime, and_, case, column, func, or_, select, values
 
 from charter.indicators import BY_KEY, INDICATORS, Indicator
 
@@ -396,29 +396,18 @@ class Facts:
     @property
     def ended(self) -> dict:
         if self._ended is None:
-            offered = _offer_flags(self.period)
+            reached, accepted = Complaint.offer_reached_at.is_not(None), Complaint.offer_accepted_at.is_not(None)
             asked_money = and_(Complaint.kind == Kind.COMPLAINT, Complaint.wish == Wish.COMPENSATION)
             is_complaint = Complaint.kind == Kind.COMPLAINT
             row = db.session.execute(self.filters.apply(
                 select(_counted(asked_money).label("asked_money"),
-                       _counted(and_(asked_money, offered.c.put == 1)).label("asked_money_offered"),
-                       _counted(and_(is_complaint, offered.c.put == 1)).label("with_offer"),
-                       _counted(and_(is_complaint, offered.c.accepted == 1)).label("accepted"),
+                       _counted(and_(asked_money, reached)).label("asked_money_offered"),
+                       _counted(and_(is_complaint, reached)).label("with_offer"),
+                       _counted(and_(is_complaint, accepted)).label("accepted"),
                        _counted(and_(is_complaint, Complaint.resolved_at.is_not(None))).label("resolved"))
-                .outerjoin(offered, offered.c.complaint_id == Complaint.id)
                 .where(self.period.contains(ENDED_AT), Complaint.status.in_(Status.ENDED)))).one()
             self._ended = row._asdict()
         return self._ended
-
-
-def _offer_flags(period: Period):
-    """Per complaint that ended in the period: whether an offer reached the customer (`put`) and
-    whether they said yes (`accepted`), as a subquery to join: only those complaints' offers are read."""
-    ended_ids = select(Complaint.id).where(period.contains(ENDED_AT))
-    return (select(Offer.complaint_id,
-                   func.max(case((Offer.state.in_(PUT_TO_CUSTOMER), 1), else_=0)).label("put"),
-                   func.max(case((Offer.state.in_(ACCEPTED), 1), else_=0)).label("accepted"))
-            .where(Offer.complaint_id.in_(ended_ids)).group_by(Offer.complaint_id).subquery())
 
 
 def _word_enough(facts: Facts) -> Measured:
@@ -678,7 +667,8 @@ def complaints_return(period: Period, filters: Filters = Filters()) -> Complaint
 
 
 def _upheld():
-    return exists().where(Offer.complaint_id == Complaint.id, Offer.state.in_(ACCEPTED))
+    """Closed with something we put right: the customer said yes to an offer (kept by mandate.accept)."""
+    return Complaint.offer_accepted_at.is_not(None)
 
 
 def _closed_counted_here(result: ComplaintsReturn, period: Period, filters: Filters) -> None:
@@ -712,16 +702,14 @@ def _closed_in_sql(result: ComplaintsReturn, period: Period, filters: Filters) -
     deadlines = [(day, _local_midnight(calendar.next_working_days(day, 3)[-1] + timedelta(days=1))) for day in days]
     deadline = values(column("day", Date), column("deadline", DateTime(timezone=True)), name="deadlines"
                       ).data(deadlines).alias("deadlines")
-    offered = _offer_flags(period)
     took = ENDED_AT - Complaint.created_at
     row = db.session.execute(filters.apply(
-        select(func.count(), _counted(offered.c.accepted == 1), _counted(ENDED_AT < deadline.c.deadline),
+        select(func.count(), _counted(_upheld()), _counted(ENDED_AT < deadline.c.deadline),
                _counted(took <= timedelta(weeks=4)),
                _counted(and_(took > timedelta(weeks=4), took <= timedelta(weeks=8))),
                _counted(took > timedelta(weeks=8)), _counted(took > timedelta(weeks=6)))
         .select_from(Complaint)
         .join(deadline, deadline.c.day == filing_day)
-        .outerjoin(offered, offered.c.complaint_id == Complaint.id)
         .where(ended_in_period))).one()
     (result.closed, result.upheld, result.within_3_working_days, result.within_4_weeks, result.weeks_4_to_8,
      result.over_8_weeks, result.over_6_weeks) = (int(value) for value in row)

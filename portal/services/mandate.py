@@ -254,6 +254,7 @@ def refuse_cosign(offer: Offer, supervisor: User, reason: str, now: datetime | N
 
 
 def _make_offer_known(complaint: Complaint, offer: Offer, now: datetime) -> None:
+    complaint.offer_reached_at = complaint.offer_reached_at or now  # counted by services/insight.py
     complaint.status = Status.PROPOSAL_MADE
     # A named person's offer on their page and in a mail is the contact we promised, too.
     timelines.keep_promise(complaint, "contact", now)
@@ -288,6 +289,7 @@ def accept(complaint: Complaint, offer: Offer, now: datetime | None = None,
     if answered.rowcount != 1:
         raise MandateError(_l("You already answered this proposal."))
     db.session.refresh(offer)
+    complaint.offer_accepted_at = complaint.offer_accepted_at or now  # counted by services/insight.py
     lifecycle.end_wait(complaint, now, calendar)
     record_event(complaint, "offer_accepted", offer=offer.id)
     complaint.attention_at = now

@@ -56,6 +56,7 @@ def world(app, create_complaint):
     db.session.flush()
     refund.state, refund.answered_at = OfferState.CARRIED_OUT, local(2026, 11, 4, 10)
     refund.carried_out_at = local(2026, 11, 6, 10)
+    a.offer_accepted_at = refund.answered_at  # what mandate.accept keeps on the complaint
     credit.state, credit.answered_at = OfferState.DECLINED, local(2026, 11, 14, 10)
     a.status, a.resolved_at = Status.RESOLVED, local(2026, 11, 6, 12)
     b.status, b.resolved_at = Status.RESOLVED, local(2026, 11, 11, 12)
@@ -334,3 +335,17 @@ def test_the_top_categories_survey_figures_equal_the_survey_summary_of_each(worl
         alone = satisfaction.summary(start, end, category_id=category(slug).id)
         assert (top[slug].asked, top[slug].answered, top[slug].recovered, top[slug].treatment) == \
             (alone.asked, alone.answered, alone.recovered, alone.treatment), slug
+
+
+def test_the_complaint_keeps_when_an_offer_reached_the_customer_and_when_they_said_yes(app, create_complaint):
+    from portal.services import mandate, work
+
+    agent, supervisor = person("agent"), person("supervisor")
+    complaint, _token = create_complaint()
+    work.claim(complaint, agent)
+    big = offer(complaint, agent, local(2026, 11, 3, 10), amount_cents=50_000)  # above the mandate: waits
+    assert complaint.offer_reached_at is None, "waiting for a co-sign, the customer has seen nothing"
+    mandate.cosign(big, supervisor, now=local(2026, 11, 3, 12), calendar=get_calendar())
+    assert complaint.offer_reached_at == local(2026, 11, 3, 12)
+    mandate.accept(complaint, big, now=local(2026, 11, 4, 9))
+    assert complaint.offer_accepted_at == local(2026, 11, 4, 9)
