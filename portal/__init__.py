@@ -172,6 +172,9 @@ def register_blueprints(app: Flask) -> None:
     from .insight import bp as insight_bp
 
     app.register_blueprint(insight_bp)
+    from .ambassador import bp as ambassador_bp
+
+    app.register_blueprint(ambassador_bp)
     if app.config["SHOW_DEV_OUTBOX"]:
         from .dev import bp as dev_bp
 
@@ -231,7 +234,7 @@ def register_request_hooks(app: Flask) -> None:
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         # Status pages carry a secret and agent pages personal data: never kept in a cache.
-        private = ("public.status", "public.answer", "agent.", "admin.", "insight.")
+        private = ("public.status", "public.answer", "agent.", "admin.", "insight.", "ambassador.")
         if request.endpoint and request.endpoint.startswith(private):
             response.headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:  # production, behind HTTPS

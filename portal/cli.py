@@ -78,7 +78,7 @@ def tick_command():
 @portal_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["agent", "supervisor", "admin", "manager"]), default="agent",
+@click.option("--role", type=click.Choice(["agent", "supervisor", "admin", "manager", "colleague"]), default="agent",
               show_default=True)
 @click.option("--mandate", "mandate_euros", type=int, default=0, show_default=True,
               help="The most this person may grant per complaint, in whole euros.")

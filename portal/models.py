@@ -170,7 +170,8 @@ class PromiseStep(Localized, db.Model):
 
 
 class User(UserMixin, db.Model):
-    """A person who works complaints (agent, supervisor, admin) or reads what they teach us (manager)."""
+    """A person who works complaints (agent, supervisor, admin), reads what they teach us (manager), or
+    passes on what a customer told them (colleague)."""
 
     __tablename__ = "users"
 
@@ -218,7 +219,7 @@ class User(UserMixin, db.Model):
         role, need = Role(self.role), Role(need)
         if need == Role.MANAGER:
             return role in Role.READS_INSIGHT
-        if role == Role.MANAGER:
+        if role in (Role.MANAGER, Role.COLLEAGUE):
             return False
         return Role.CHAIN.index(role) >= Role.CHAIN.index(need)
 
@@ -326,12 +327,16 @@ class Complaint(db.Model):
     # An offer first reached the customer, and they first said yes to one (services/mandate.py).
     offer_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Passed on by a colleague who heard it (services/ambassador.py), and where they heard it.
+    passed_on_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    heard_where: Mapped[str | None] = mapped_column(String(20))
     # The customer wrote to us before our first message (services/complaints.py: customer_message).
     customer_wrote_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     category: Mapped[Category | None] = relationship()
     timeline: Mapped[PromiseTimeline | None] = relationship()
-    owner: Mapped[User | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    passed_on_by: Mapped[User | None] = relationship(foreign_keys=[passed_on_by_id])
     promises: Mapped[list[Promise]] = relationship(
         back_populates="complaint", order_by="Promise.position", cascade="all, delete-orphan")
     messages: Mapped[list[Message]] = relationship(

@@ -145,12 +145,13 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     MANAGER = "manager"
+    COLLEAGUE = "colleague"  # any employee: passes on what a customer told them (the ambassador app)
 
 
 Role.CHAIN = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)  # each can do what the one before can
 Role.READS_INSIGHT = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.ADMIN})
 # Not a role but a need: anyone logged in who is active, whatever their role (their own password,
-# two-step login).
+# two-step login, the ambassador app).
 STAFF = "staff"
 
 
@@ -162,6 +163,7 @@ class Channel(StrEnum):
     COUNTER = "counter"
     IN_PERSON = "in_person"
     LETTER = "letter"
+    AMBASSADOR = "ambassador"  # a colleague heard it (at a party, in a shop, on the street) and passed it on
 
 
 class ContactBy(StrEnum):

@@ -135,7 +135,8 @@ class CategoryForm(FlaskForm):
 
 
 ROLE_CHOICES = [("agent", _l("Agent")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin")),
-                ("manager", _l("Manager: reads insight, works no complaints"))]
+                ("manager", _l("Manager: reads insight, works no complaints")),
+                ("colleague", _l("Colleague: passes on what customers say, sees nothing else"))]
 
 
 class PersonForm(FlaskForm):

@@ -62,7 +62,12 @@ def _logged_in(person: User, next_page: str | None):
         flash(_l("Your organisation asks admins to use two-step login. Set it up now: it takes two minutes."),
               "info")
         return redirect(url_for("agent.two_step_page"))
-    home = url_for("agent.queue_page") if person.can(Role.AGENT) else url_for("insight.overview")
+    if person.can(Role.AGENT):
+        home = url_for("agent.queue_page")
+    elif person.can(Role.MANAGER):
+        home = url_for("insight.overview")
+    else:
+        home = url_for("ambassador.pass_on")
     return redirect(safe_next(next_page, home))
 
 

@@ -69,6 +69,8 @@ AGENTS = [
          mandate_per_complaint_cents=0, monthly_budget_cents=0),
     dict(email="manager@gehoord.example", name="Karin Visser", role="manager", password="demo-manager",
          mandate_per_complaint_cents=0, monthly_budget_cents=0),
+    dict(email="colleague@gehoord.example", name="Pim de Wit", role="colleague", password="demo-colleague",
+         mandate_per_complaint_cents=0, monthly_budget_cents=0),
 ]
 
 

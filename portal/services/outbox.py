@@ -37,12 +37,15 @@ def public_url(endpoint: str, **values) -> str:
 
 
 def queue_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
-               complaint: Complaint | None = None, **context) -> OutboxMail:
+               complaint: Complaint | None = None, **context) -> OutboxMail | None:
     """Render a mail in the recipient's language and put it in the outbox.
 
     The row is written with the rest of the change, at its flush, so a change that is rolled back
-    has no mail either.
+    has no mail either. Nobody to write to (a signal a colleague passed on without the customer's
+    contact details, services/ambassador.py) is no mail, not a mail that fails.
     """
+    if not recipient:
+        return None
     row = OutboxMail(**render_mail(kind, recipient, language, subject, complaint, **context),
                      complaint_id=complaint.id if complaint is not None else None)
     db.session.add(row)

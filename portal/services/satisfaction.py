@@ -76,7 +76,7 @@ def _asked_recently(complaint: Complaint, now: datetime) -> bool:
 def may_ask(complaint: Complaint, now: datetime | None = None) -> bool:
     """Whether we may ask this customer now (see the module's rules)."""
     now = now or utcnow()
-    return bool(organisation_snapshot().surveys_on and complaint.kind == Kind.COMPLAINT
+    return bool(organisation_snapshot().surveys_on and complaint.kind == Kind.COMPLAINT and complaint.email
                 and complaint.status in (Status.RESOLVED, Status.CLOSED) and complaint.withdrawn_at is None
                 and complaint.survey_asked_at is None and complaint.anonymised_at is None
                 and complaint.erasure_requested_at is None and not _asked_recently(complaint, now))

@@ -352,6 +352,11 @@ PAGES = {
     "audit-bad-date": ("admin", visit("/admin/audit?from=31-12-2026")),
     # The public page.
     "public-you-said-we-did": ("anonymous", visit("/you-said-we-did")),
+    # Every colleague an ambassador.
+    "ambassador-pass-on": ("colleague", visit("/ambassador/")),
+    "ambassador-errors": ("colleague", submit(
+        "/ambassador/", button="main form button[type=submit]", fill={"#email": "fatima@"}, status=400)),
+    "ambassador-mine": ("colleague", visit("/ambassador/mine")),
     # Insight: what the complaints teach us.
     "insight-overview": ("manager", visit("/insight/")),
     "insight-settings": ("admin", visit("/admin/insight")),

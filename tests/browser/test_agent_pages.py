@@ -51,7 +51,8 @@ def log_in(page, role: str) -> None:
     password = page.locator("#password")
     password.fill(f"demo-{role}")
     press(page, password)
-    expect(page).to_have_url(re.compile(r"/insight/$" if role == "manager" else r"/agent/$"))
+    landing = {"manager": r"/insight/$", "colleague": r"/ambassador/$"}.get(role, r"/agent/$")
+    expect(page).to_have_url(re.compile(landing))
 
 
 def in_language(page, language: str, path: str):

@@ -8,11 +8,12 @@ from portal.services.organisation import get_calendar
 from portal.services.secrets import new_draft_key
 from tests.fixtures.people import person
 
-ROLES = ["anonymous", "customer", "agent", "supervisor", "admin", "manager"]
+ROLES = ["anonymous", "customer", "agent", "supervisor", "admin", "manager", "colleague"]
 # Who meets each need: supervisors can do what agents can, admins what supervisors can; a manager
 # reads insight (as supervisors and admins do) and works no complaints; "staff" is anyone logged in.
 MEETS = {"agent": {"agent", "supervisor", "admin"}, "supervisor": {"supervisor", "admin"}, "admin": {"admin"},
-         "manager": {"manager", "supervisor", "admin"}, "staff": {"agent", "supervisor", "admin", "manager"}}
+         "manager": {"manager", "supervisor", "admin"},
+         "staff": {"agent", "supervisor", "admin", "manager", "colleague"}}
 # Every route and who may use it ("anyone": no login; "token": anyone holding the complaint's secret
 # link; else a need of MEETS). A new route must be added here, or the suite fails.
 ROUTES = {
@@ -49,6 +50,7 @@ ROUTES = {
     "insight.export": "manager", "insight.chart": "manager", "admin.insight_settings": "admin",
     "insight.month": "manager", "insight.month_pdf": "manager", "insight.pick_story": "supervisor",
     "insight.remove_story": "supervisor", "insight.export_xlsx": "manager",
+    "ambassador.pass_on": "staff", "ambassador.my_signals": "staff",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -129,6 +131,9 @@ EXPECTED = {
     ("admin.improvement_page", "POST", "/admin/improvements/<int:improvement_id>"): 404,
     ("admin.insight_settings", "GET", "/admin/insight"): 200,
     ("admin.insight_settings", "POST", "/admin/insight"): 400,
+    ("ambassador.pass_on", "GET", "/ambassador/"): 200,
+    ("ambassador.pass_on", "POST", "/ambassador/"): 400,
+    ("ambassador.my_signals", "GET", "/ambassador/mine"): 200,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.month", "GET", "/insight/month/<month>"): 200,
     ("insight.export_xlsx", "GET", "/insight/export.xlsx"): 200,

@@ -1,0 +1,52 @@
+"""The ambassador app as a colleague uses it: one form, then what became of it; nothing of others."""
+import pytest
+
+from portal.extensions import db
+from tests.fixtures.people import person
+
+
+FORM = {"words": "Mijn internet valt steeds weg, zo vervelend.", "where": "party", "outcome": "listened"}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_colleague_passes_on_what_they_heard_and_sees_what_became_of_it(client, auth, language):
+    assert auth.login("colleague").headers["Location"].endswith("/ambassador/")
+    client.get(f"/language/{language}")
+    page = client.get("/ambassador/").get_data(as_text=True)
+    assert ("Wat heeft u gehoord?" if language == "nl" else "What did you hear?") in page
+    response = client.post("/ambassador/", data=FORM)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/ambassador/mine")
+    mine = client.get("/ambassador/mine").get_data(as_text=True)
+    assert FORM["words"] in mine
+    assert ("U gaf 1 signaal door." if language == "nl" else "You passed on 1 signal.") in mine
+
+
+def test_a_wrong_form_names_each_field_politely_and_keeps_what_was_typed(client, auth):
+    auth.login("colleague")
+    client.get("/language/en")
+    response = client.post("/ambassador/", data={"words": "Het pakket kwam nooit aan.", "outcome": "solve",
+                                                 "may_contact": "y", "email": "fatima@"})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Choose where you heard it" in body and "Write the email address like name@example.com" in body
+    assert "Het pakket kwam nooit aan." in body and 'value="fatima@"' in body
+
+
+def test_a_colleague_sees_nothing_else(client, auth, create_complaint):
+    complaint, _token = create_complaint()
+    db.session.commit()
+    auth.login("colleague")
+    for path in ("/agent/", f"/agent/complaints/{complaint.reference}", "/insight/", "/admin/people"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert complaint.reference not in response.get_data(as_text=True)
+    page = client.get("/ambassador/").get_data(as_text=True)
+    assert "/agent/new" not in page and "/insight/" not in page, "no links to what they cannot open"
+
+
+def test_an_agent_can_pass_on_too_and_it_shows_in_the_queue(client, auth):
+    auth.login("agent")
+    client.post("/ambassador/", data={**FORM, "outcome": "solve", "words": "Het bord bij de ingang is kapot."})
+    queue = client.get("/agent/?view=all").get_data(as_text=True)
+    assert "Het bord bij de ingang is kapot." in queue
+    person("agent")
