@@ -94,6 +94,9 @@ class Organisation(db.Model):
     charter_targets: Mapped[dict | None] = mapped_column(JSON)
     handling_cost_per_hour_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     handling_minutes_per_complaint: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # Colleagues may make their own ambassador account with an address at one of these domains
+    # ("example.nl, example.com"; empty: only admins make accounts), services/ambassador.py: join.
+    colleague_domains: Mapped[str | None] = mapped_column(String(500))
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")

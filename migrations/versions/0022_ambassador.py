@@ -24,6 +24,7 @@ def upgrade():
                                               sa.ForeignKey('users.id', name='fk_complaints_passed_on_by_id_users'),
                                               nullable=True))
     op.add_column('complaints', sa.Column('heard_where', sa.String(20), nullable=True))
+    op.add_column('organisations', sa.Column('colleague_domains', sa.String(500), nullable=True))
     op.create_index('ix_complaints_passed_on_by_id', 'complaints', ['passed_on_by_id'])
 
 
@@ -31,5 +32,6 @@ def downgrade():
     op.drop_index('ix_complaints_passed_on_by_id', 'complaints')
     if op.get_bind().dialect.name == 'postgresql':
         op.drop_constraint('fk_complaints_passed_on_by_id_users', 'complaints', type_='foreignkey')
+    op.drop_column('organisations', 'colleague_domains')
     op.drop_column('complaints', 'heard_where')
     op.drop_column('complaints', 'passed_on_by_id')

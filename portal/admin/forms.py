@@ -67,6 +67,20 @@ class OrganisationForm(FlaskForm):
     close_after_days = IntegerField(_l("Close a solved complaint after this many working days without news"),
                                     validators=[InputRequired(_l("Enter a number of working days")),
                                                 NumberRange(1, 60, _l("Enter a number from 1 to 60"))])
+    # Colleagues who may make their own ambassador account (services/ambassador.py: join).
+    colleague_domains = StringField(_l("Work addresses that may join the ambassador app (domains, with a comma "
+                                       "between them; empty: only admins make accounts)"), filters=[clean_line],
+                                    validators=[LengthBetween(0, 500, "", _l("Keep it to 500 characters"))])
+
+    def validate_colleague_domains(self, field):
+        from ..services.ambassador import domains_problem
+
+        problem = domains_problem(field.data)
+        if problem:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(problem)
+
     # The three questions after a complaint ended (services/satisfaction.py).
     surveys_on = RadioField(_l("Ask customers how we did after their complaint ended"),
                             choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),

@@ -1,15 +1,19 @@
 """Pass on what you heard, and see what became of it: thin views over services/ambassador.py."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 
 from ..access import role_required
+from ..extensions import limiter
+from ..formatting import current_language
 from ..forms import choices
 from ..i18n import lazy_gettext as _l
-from ..services import ambassador
+from ..services import ambassador, sign_in
+from ..services.organisation import get_organisation
+from ..services.text import normalise_email
 from ..services.errors import DomainError
 from ..services.secrets import new_draft_key
 from ..states import STAFF
@@ -67,3 +71,31 @@ def pass_on():
 def my_signals():
     return render_template("ambassador/mine.html", mine=ambassador.my_signals(current_user),
                            where_words=dict(WHERE_CHOICES), outcome_words=dict(OUTCOME_CHOICES))
+
+
+class JoinForm(FlaskForm):
+    name = StringField(_l("Your name"))
+    email = StringField(_l("Your work email address"))
+
+
+def _join_account() -> str:
+    return "join:" + normalise_email(request.form.get("email"))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], key_func=_join_account)
+def join():
+    """A colleague makes their own account with a work address (when an admin allows its domain)."""
+    domains = ambassador.allowed_domains(get_organisation().colleague_domains)
+    form = JoinForm()
+    if domains and form.validate_on_submit():
+        try:
+            ambassador.join(form.name.data, form.email.data, current_language())
+        except DomainError as error:
+            for field, message in error.problems:
+                form[field].errors.append(message)
+        else:
+            # The same answer whatever the address: nobody learns who works here.
+            return render_template("ambassador/join_sent.html",
+                                   minutes=int(sign_in.RESET_LIFE.total_seconds() // 60))
+    return render_template("ambassador/join.html", form=form, open=bool(domains)), 400 if form.errors else 200

@@ -152,3 +152,51 @@ def my_signals(colleague: User, limit: int = 200) -> MySignals:
             counts[outcome] += 1
         signals.append(MySignal(complaint, outcome, linked.get(complaint.id, [])))
     return MySignals(signals, counts)
+
+
+# --- joining: a colleague makes their own account with a work address ----------------------------
+
+def allowed_domains(text: str | None) -> list[str]:
+    """The admin's domains ("Example.nl, example.com") as a clean list: lower case, no @, no blanks."""
+    return [part.strip().lower().lstrip("@") for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+def domains_problem(text: str | None) -> str | None:
+    """What is wrong with the admin's list of domains, in a sentence; None when it is fine."""
+    import re
+
+    for domain in allowed_domains(text):
+        if not re.fullmatch(r"(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}", domain):
+            return str(_l("Write each domain like example.nl, with a comma between them"))
+    return None
+
+
+def join(name: str | None, email: str | None, language: str, now: datetime | None = None) -> None:
+    """A colleague asks for an ambassador account. The answer is the same whatever happens, so nobody
+    learns which addresses work here: with an address at one of the admin's domains a welcome link is
+    mailed (an existing account gets the usual link for a new password); with any other, nothing."""
+    from .organisation import get_organisation
+    from .people import create_user
+    from .secrets import new_draft_key as random_secret
+    from .sign_in import request_password_reset, welcome
+    from .text import normalise_email
+
+    problems = []
+    name, address = clean_line(name), normalise_email(clean_line(email) or "")
+    if not name:
+        problems.append(("name", _l("Write your name")))
+    elif len(name) > 120:
+        problems.append(("name", _l("Your name must be 120 characters or less")))
+    if not address:
+        problems.append(("email", _l("Write your work email address")))
+    elif not is_email_address(address):
+        problems.append(("email", _l("Write the email address like name@example.com")))
+    refuse(problems, AmbassadorError)
+    if address.rsplit("@", 1)[1] not in allowed_domains(get_organisation().colleague_domains):
+        return
+    existing = db.session.scalar(select(User).where(User.email == address))
+    if existing is not None:
+        request_password_reset(address, language, now)
+        return
+    person = create_user(email=address, name=name, password=random_secret() + random_secret(), role="colleague")
+    welcome(person, language, now)

@@ -76,6 +76,13 @@ def request_password_reset(email: str, language: str, now: datetime | None = Non
     audit(person, "password_reset_asked", person.email)
 
 
+def welcome(person: User, language: str, now: datetime | None = None) -> None:
+    """A new account made without a password (a colleague who joined by a work address): the same
+    single-use link as a reset, worded as a welcome; the account logs in only after it is used."""
+    person.must_choose_password = True
+    _mail_reset_link(person, language, now or utcnow(), forced=False, welcome=True)
+
+
 def force_password_reset(admin: User, person: User, now: datetime | None = None) -> None:
     """An admin fears the password is known to someone else: it stops working at once, every session
     ends, and the person gets a link to choose a new one."""
@@ -86,15 +93,16 @@ def force_password_reset(admin: User, person: User, now: datetime | None = None)
     db.session.flush()
 
 
-def _mail_reset_link(person: User, language: str, now: datetime, forced: bool) -> None:
+def _mail_reset_link(person: User, language: str, now: datetime, forced: bool, welcome: bool = False) -> None:
     # An older link stops working: only the newest mail is the one to use.
     db.session.execute(update(PasswordReset).where(PasswordReset.user_id == person.id,
                                                    PasswordReset.used_at.is_(None)).values(used_at=now))
     token = secrets.token_urlsafe(32)
     db.session.add(PasswordReset(user_id=person.id, token_hash=hash_token(token), created_at=now,
                                  expires_at=now + RESET_LIFE))
-    queue_mail("password_reset", person.email, language, lambda: _l("Choose a new password"),
-               person=person, forced=forced, minutes=int(RESET_LIFE.total_seconds() // 60),
+    queue_mail("password_reset", person.email, language,
+               lambda: _l("Welcome: choose your password") if welcome else _l("Choose a new password"),
+               person=person, forced=forced, welcome=welcome, minutes=int(RESET_LIFE.total_seconds() // 60),
                reset_url=public_url("agent.reset_password", token=token))
 
 

@@ -226,6 +226,7 @@ def admin_world(live_app) -> dict:
         audit.audit(admin, "person_created", noor.email, after=dict(role=noor.role, mandate=15_000))
         today = calendar.local_date(utcnow())
         organisation_settings.add_closing_day(admin, today + timedelta(days=300), "12:00", "Personeelsdag", today)
+        organisation.colleague_domains = "winkel.example"  # colleagues may join the ambassador app
 
         # "You said, we did": one published (a customer is told), one not public yet.
         draft = filing.start_draft("complaint")
@@ -357,6 +358,10 @@ PAGES = {
     "ambassador-errors": ("colleague", submit(
         "/ambassador/", button="main form button[type=submit]", fill={"#email": "fatima@"}, status=400)),
     "ambassador-mine": ("colleague", visit("/ambassador/mine")),
+    "ambassador-join": ("anonymous", visit("/ambassador/join")),
+    "ambassador-join-errors": ("anonymous", submit("/ambassador/join", status=400)),
+    "ambassador-join-sent": ("anonymous", submit(
+        "/ambassador/join", fill={"#name": "Noor", "#email": "noor@winkel.example"}, then="main h1", status=200)),
     # Insight: what the complaints teach us.
     "insight-overview": ("manager", visit("/insight/")),
     "insight-settings": ("admin", visit("/admin/insight")),

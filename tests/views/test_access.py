@@ -50,7 +50,7 @@ ROUTES = {
     "insight.export": "manager", "insight.chart": "manager", "admin.insight_settings": "admin",
     "insight.month": "manager", "insight.month_pdf": "manager", "insight.pick_story": "supervisor",
     "insight.remove_story": "supervisor", "insight.export_xlsx": "manager",
-    "ambassador.pass_on": "staff", "ambassador.my_signals": "staff",
+    "ambassador.pass_on": "staff", "ambassador.my_signals": "staff", "ambassador.join": "anyone",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -134,6 +134,8 @@ EXPECTED = {
     ("ambassador.pass_on", "GET", "/ambassador/"): 200,
     ("ambassador.pass_on", "POST", "/ambassador/"): 400,
     ("ambassador.my_signals", "GET", "/ambassador/mine"): 200,
+    ("ambassador.join", "GET", "/ambassador/join"): 200,
+    ("ambassador.join", "POST", "/ambassador/join"): 200,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.month", "GET", "/insight/month/<month>"): 200,
     ("insight.export_xlsx", "GET", "/insight/export.xlsx"): 200,

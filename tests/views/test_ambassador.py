@@ -50,3 +50,45 @@ def test_an_agent_can_pass_on_too_and_it_shows_in_the_queue(client, auth):
     queue = client.get("/agent/?view=all").get_data(as_text=True)
     assert "Het bord bij de ingang is kapot." in queue
     person("agent")
+
+
+def test_a_colleague_joins_with_a_work_address_and_nobody_learns_which_addresses_work(client, app):
+    from sqlalchemy import select
+
+    from portal.models import OutboxMail, User
+    from portal.services.organisation import _forget_cached_organisation, get_organisation
+
+    assert "Ask an admin" in client.get("/language/en?next=/ambassador/join", follow_redirects=True).get_data(
+        as_text=True), "no domains allowed: only admins make accounts"
+    get_organisation().colleague_domains = "Gehoord.example, winkel.example"
+    db.session.commit()
+    _forget_cached_organisation()
+    answers = [client.post("/ambassador/join", data={"name": "Noor Bakker", "email": email}).get_data(as_text=True)
+               for email in ("noor@winkel.example", "someone@elsewhere.example", "agent@gehoord.example")]
+    assert answers[0] == answers[1] == answers[2] and "Check your mail" in answers[0]
+    noor = db.session.scalar(select(User).where(User.email == "noor@winkel.example"))
+    assert noor.role == "colleague" and noor.must_choose_password
+    assert db.session.scalar(select(User).where(User.email == "someone@elsewhere.example")) is None
+    mails = {mail.recipient: mail for mail in db.session.scalars(select(OutboxMail))}
+    assert set(mails) == {"noor@winkel.example", "agent@gehoord.example"}
+    assert "Welcome. You can now pass on what customers tell you." in mails["noor@winkel.example"].body_text
+    wrong = client.post("/ambassador/join", data={"name": "", "email": "noor@"})
+    assert wrong.status_code == 400 and "Write your name" in wrong.get_data(as_text=True)
+
+
+def test_an_admin_allows_domains_and_a_wrong_one_is_named(client, auth):
+    auth.login("admin")
+    client.get("/language/en")
+    page = client.get("/admin/organisation").get_data(as_text=True)
+    assert 'name="colleague_domains"' in page
+    from bs4 import BeautifulSoup
+
+    form = {field["name"]: field.get("value", "") for field in BeautifulSoup(page, "html.parser").select(
+        "main form input[name]") if field.get("type") not in ("radio", "checkbox")}
+    for radio in BeautifulSoup(page, "html.parser").select("main form input[type=radio][checked]"):
+        form[radio["name"]] = radio["value"]
+    for area in BeautifulSoup(page, "html.parser").select("main form textarea"):
+        form[area["name"]] = area.text
+    wrong = client.post("/admin/organisation", data={**form, "colleague_domains": "winkel, @@"})
+    assert wrong.status_code == 400 and "Write each domain like example.nl" in wrong.get_data(as_text=True)
+    assert client.post("/admin/organisation", data={**form, "colleague_domains": "winkel.example"}).status_code == 302
