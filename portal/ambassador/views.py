@@ -1,7 +1,9 @@
 """Pass on what you heard, and see what became of it: thin views over services/ambassador.py."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
@@ -99,3 +101,16 @@ def join():
             return render_template("ambassador/join_sent.html",
                                    minutes=int(sign_in.RESET_LIFE.total_seconds() // 60))
     return render_template("ambassador/join.html", form=form, open=bool(domains)), 400 if form.errors else 200
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """Served from /ambassador/, so its scope is the ambassador app and nothing else."""
+    script = (Path(current_app.static_folder) / "js" / "ambassador-sw.js").read_text(encoding="utf-8")
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+@bp.route("/offline")
+def offline():
+    """What the installed app shows without a connection (kept by the service worker)."""
+    return render_template("ambassador/offline.html")

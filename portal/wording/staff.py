@@ -3,6 +3,7 @@ from ..i18n import lazy_gettext as _l
 
 STAFF_EVENT_TEXT = {
     "filed": _l("Filed (%(channel)s)"),
+    "passed_on": _l("%(name)s passed on what a customer told them (no contact details)"),
     "customer_message": _l("The customer sent a message"),
     "contact_changed": _l("The customer changed their contact details"),
     "withdrawn": _l("The customer withdrew it"),

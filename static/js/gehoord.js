@@ -87,6 +87,34 @@
     if (field.value.trim() && !meter.textContent.trim()) { update(); }
   });
 
+  // The ambassador app: what a colleague types is kept in this browser until it is passed on, so a
+  // lost connection loses nothing; the page that thanks them clears it. Installable, with an offline page.
+  var keep = document.querySelector("form[data-keep-draft]");
+  if (keep && window.localStorage) {
+    var key = "gehoord:" + keep.dataset.keepDraft;
+    try {
+      var kept = JSON.parse(localStorage.getItem(key) || "{}");
+      Object.keys(kept).forEach(function (name) {
+        var field = keep.elements[name];
+        if (field && field.type !== "hidden" && !field.value) { field.value = kept[name]; }
+      });
+    } catch (ignored) { /* a broken copy is not worth a broken page */ }
+    keep.addEventListener("input", function () {
+      var copy = {};
+      ["words", "name", "email", "phone"].forEach(function (name) {
+        if (keep.elements[name]) { copy[name] = keep.elements[name].value; }
+      });
+      localStorage.setItem(key, JSON.stringify(copy));
+    });
+  }
+  var done = document.querySelector("[data-clear-draft]");
+  if (done && window.localStorage) { localStorage.removeItem("gehoord:" + done.dataset.clearDraft); }
+  var worker = document.querySelector("[data-service-worker]");
+  if (worker && navigator.serviceWorker) {
+    navigator.serviceWorker.register(worker.dataset.serviceWorker, { scope: worker.dataset.scope })
+      .catch(function () { /* the app works without it */ });
+  }
+
   // Print button for the confirmation page.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.closest(".js-only").hidden = false;

@@ -359,6 +359,7 @@ PAGES = {
         "/ambassador/", button="main form button[type=submit]", fill={"#email": "fatima@"}, status=400)),
     "ambassador-mine": ("colleague", visit("/ambassador/mine")),
     "ambassador-join": ("anonymous", visit("/ambassador/join")),
+    "ambassador-offline": ("anonymous", visit("/ambassador/offline")),
     "ambassador-join-errors": ("anonymous", submit("/ambassador/join", status=400)),
     "ambassador-join-sent": ("anonymous", submit(
         "/ambassador/join", fill={"#name": "Noor", "#email": "noor@winkel.example"}, then="main h1", status=200)),

@@ -51,6 +51,7 @@ ROUTES = {
     "insight.month": "manager", "insight.month_pdf": "manager", "insight.pick_story": "supervisor",
     "insight.remove_story": "supervisor", "insight.export_xlsx": "manager",
     "ambassador.pass_on": "staff", "ambassador.my_signals": "staff", "ambassador.join": "anyone",
+    "ambassador.service_worker": "anyone", "ambassador.offline": "anyone",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -135,6 +136,8 @@ EXPECTED = {
     ("ambassador.pass_on", "POST", "/ambassador/"): 400,
     ("ambassador.my_signals", "GET", "/ambassador/mine"): 200,
     ("ambassador.join", "GET", "/ambassador/join"): 200,
+    ("ambassador.service_worker", "GET", "/ambassador/sw.js"): 200,
+    ("ambassador.offline", "GET", "/ambassador/offline"): 200,
     ("ambassador.join", "POST", "/ambassador/join"): 200,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.month", "GET", "/insight/month/<month>"): 200,

@@ -49,7 +49,14 @@ def test_an_agent_can_pass_on_too_and_it_shows_in_the_queue(client, auth):
     client.post("/ambassador/", data={**FORM, "outcome": "solve", "words": "Het bord bij de ingang is kapot."})
     queue = client.get("/agent/?view=all").get_data(as_text=True)
     assert "Het bord bij de ingang is kapot." in queue
-    person("agent")
+    from sqlalchemy import select
+
+    from portal.models import Complaint
+
+    signal = db.session.scalar(select(Complaint).where(Complaint.channel == "ambassador"))
+    page = client.get(f"/agent/complaints/{signal.reference}")
+    assert page.status_code == 200 and "Het bord bij de ingang is kapot." in page.get_data(as_text=True)
+    assert signal.passed_on_by_id == person("agent").id
 
 
 def test_a_colleague_joins_with_a_work_address_and_nobody_learns_which_addresses_work(client, app):
