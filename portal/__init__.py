@@ -175,6 +175,9 @@ def register_blueprints(app: Flask) -> None:
     from .ambassador import bp as ambassador_bp
 
     app.register_blueprint(ambassador_bp)
+    from .api import init_api
+
+    init_api(app)
     if app.config["SHOW_DEV_OUTBOX"]:
         from .dev import bp as dev_bp
 
@@ -234,7 +237,7 @@ def register_request_hooks(app: Flask) -> None:
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         # Status pages carry a secret and agent pages personal data: never kept in a cache.
-        private = ("public.status", "public.answer", "agent.", "admin.", "insight.", "ambassador.")
+        private = ("public.status", "public.answer", "agent.", "admin.", "insight.", "ambassador.", "api.")
         if request.endpoint and request.endpoint.startswith(private):
             response.headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:  # production, behind HTTPS

@@ -644,6 +644,38 @@ class MonthStory(db.Model):
     complaint: Mapped[Complaint] = relationship()
 
 
+class Integration(db.Model):
+    """Another system that files or reads complaints through the API (services/integrations.py):
+    its token is shown once and kept only as a hash; revoked, it opens nothing."""
+
+    __tablename__ = "integrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiAnswer(db.Model):
+    """The first answer to a POST with an Idempotency-Key: the same key again gets this answer back
+    (not a second complaint), also from two workers at once (the key is unique per integration)."""
+
+    __tablename__ = "api_answers"
+    __table_args__ = (UniqueConstraint("integration_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ImprovementLink(db.Model):
     """A complaint that led to an improvement; its customer is told once."""
 

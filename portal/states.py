@@ -163,6 +163,7 @@ class Channel(StrEnum):
     COUNTER = "counter"
     IN_PERSON = "in_person"
     LETTER = "letter"
+    API = "api"  # another system filed it for the customer (a chatbot, a phone system, an app)
     AMBASSADOR = "ambassador"  # a colleague heard it (at a party, in a shop, on the street) and passed it on
 
 

@@ -252,7 +252,7 @@ def validation_messages() -> tuple[dict[str, str], list[str]]:
                          or getattr(node.func.value, "id", None) == "problems")):  # a service's checks
                 nodes.append(node)
             if name_of(node) in needs_message and not node.args and not any(
-                    kw.arg == "message" for kw in node.keywords):
+                    kw.arg in ("message", "error") for kw in node.keywords):  # error=: marshmallow (the API)
                 bare.append(f"{relative}:{node.lineno} {name_of(node)}() without a message")
             for sub in nodes:
                 for msgid in msgids(sub):

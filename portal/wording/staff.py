@@ -112,6 +112,7 @@ CHANNEL_NAMES = {
     "web": _l("The portal"), "phone": _l("On the phone"), "counter": _l("At the counter"),
     "in_person": _l("In person, somewhere else"), "letter": _l("By letter"),
     "ambassador": _l("Passed on by a colleague"),
+    "api": _l("Through another system (the API)"),
 }
 TREND_WORDS = {"better": _l("better than the period before"), "worse": _l("worse than the period before"),
                "same": _l("the same as the period before"), None: _l("nothing to compare with")}

@@ -366,6 +366,11 @@ PAGES = {
     # Insight: what the complaints teach us.
     "insight-overview": ("manager", visit("/insight/")),
     "insight-settings": ("admin", visit("/admin/insight")),
+    "integrations": ("admin", visit("/admin/integrations")),
+    "integrations-errors": ("admin", submit("/admin/integrations", status=400)),
+    "integration-made-token-shown-once": ("admin", submit(
+        "/admin/integrations", fill={"#name": "Chatbot"}, check=["#scopes-0"], then="code.token", status=200)),
+    "api-docs": ("admin", visit("/admin/integrations/docs")),
     "insight-month": ("manager", visit("/insight/month/2026-11")),
     "insight-month-as-a-supervisor-who-picks": ("supervisor", visit("/insight/month/2026-11")),
     "insight-month-unknown-reference": ("supervisor", submit(

@@ -52,6 +52,10 @@ ROUTES = {
     "insight.remove_story": "supervisor", "insight.export_xlsx": "manager",
     "ambassador.pass_on": "staff", "ambassador.my_signals": "staff", "ambassador.join": "anyone",
     "ambassador.service_worker": "anyone", "ambassador.offline": "anyone",
+    # The API checks its own bearer tokens (tests/views/test_api.py): to a browser it is "anyone".
+    "api-docs.openapi_json": "anyone", "api.file": "anyone", "api.status": "anyone", "api.add_message": "anyone",
+    "api.categories": "anyone",
+    "admin.integrations_page": "admin", "admin.revoke_integration": "admin", "admin.api_docs": "agent",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -138,6 +142,15 @@ EXPECTED = {
     ("ambassador.join", "GET", "/ambassador/join"): 200,
     ("ambassador.service_worker", "GET", "/ambassador/sw.js"): 200,
     ("ambassador.offline", "GET", "/ambassador/offline"): 200,
+    ("api-docs.openapi_json", "GET", "/api/v1/openapi.json"): 200,
+    ("api.file", "POST", "/api/v1/complaints"): 401,
+    ("api.status", "GET", "/api/v1/complaints/<reference>"): 401,
+    ("api.add_message", "POST", "/api/v1/complaints/<reference>/messages"): 401,
+    ("api.categories", "GET", "/api/v1/categories"): 401,
+    ("admin.integrations_page", "GET", "/admin/integrations"): 200,
+    ("admin.integrations_page", "POST", "/admin/integrations"): 400,
+    ("admin.revoke_integration", "POST", "/admin/integrations/<int:integration_id>/revoke"): 404,
+    ("admin.api_docs", "GET", "/admin/integrations/docs"): 200,
     ("ambassador.join", "POST", "/ambassador/join"): 200,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.month", "GET", "/insight/month/<month>"): 200,
@@ -215,7 +228,7 @@ def world(app, create_complaint):
                 offer_id=offer.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
-                complaint_id=999, name="signals", month="2026-11", story_id=999)
+                complaint_id=999, name="signals", month="2026-11", story_id=999, integration_id=999)
 
 
 def urls(app, world):

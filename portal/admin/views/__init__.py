@@ -6,7 +6,8 @@ from flask import redirect, url_for
 
 from ...access import role_required
 from .. import bp
-from . import audit, categories, erasure, improvements, insight, organisation, people, timelines  # noqa: F401
+from . import (audit, categories, erasure, improvements, insight, integrations, organisation, people,  # noqa: F401
+               timelines)
 
 
 @bp.route("/")
