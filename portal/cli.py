@@ -54,7 +54,7 @@ def tick_command():
     missed (with a mail to the customer), the questions after a close (and their one reminder), old
     drafts tidied away, and staff told in digest mails."""
     from .models import utcnow
-    from .services import lifecycle, notices, satisfaction
+    from .services import lifecycle, notices, satisfaction, webhooks
     from .services.complaints import mark_missed_promises
     from .services.filing import purge_old_drafts
 
@@ -67,12 +67,29 @@ def tick_command():
     purged = purge_old_drafts(now, current_app.config["DRAFT_LIFETIME_DAYS"])
     # Staff hear of what the steps above and the pages since the last tick did.
     told = notices.collect(now) + notices.promises_due_soon(now)
+    hooked = webhooks.collect(now)  # integrations hear of it: `flask portal send-webhooks` sends them
     digests = notices.send_digests(now)
     db.session.commit()
     click.echo(f"{missed} promise(s) marked missed; {reminded} reminder(s) to answer us; "
                f"{unanswered} closed without an answer; {in_time} closed after being solved; "
                f"{surveyed} mail(s) asking how we did; {purged} old draft(s) removed; "
-               f"{told} staff notice(s), {digests} digest mail(s)")
+               f"{told} staff notice(s), {digests} digest mail(s); {hooked} webhook delivery(ies)")
+
+
+@portal_cli.command("send-webhooks")
+@click.option("--loop", is_flag=True, help="Keep running and send new deliveries as they arrive.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --loop.")
+def send_webhooks_command(loop, interval):
+    """Send the webhook deliveries that are due, signed, with retries and back-off."""
+    from .services import webhooks
+
+    while True:
+        sent, failed = webhooks.send_due()
+        if sent or failed or not loop:
+            click.echo(f"delivered {sent}, not taken {failed} (they are tried again later)")
+        if not loop:
+            return
+        time.sleep(interval)
 
 
 @portal_cli.command("create-user")

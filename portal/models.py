@@ -97,6 +97,8 @@ class Organisation(db.Model):
     # Colleagues may make their own ambassador account with an address at one of these domains
     # ("example.nl, example.com"; empty: only admins make accounts), services/ambassador.py: join.
     colleague_domains: Mapped[str | None] = mapped_column(String(500))
+    # The last event turned into webhook deliveries (services/webhooks.py): each event is read once.
+    webhooks_read_to_event: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -658,6 +660,45 @@ class Integration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Webhook(db.Model):
+    """Where an integration wants to hear of events (services/webhooks.py). The secret signs each
+    delivery (HMAC-SHA256), so the receiver knows it came from us; it is shown to the admin once."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(64))
+    events: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    integration: Mapped[Integration] = relationship()
+
+
+class WebhookDelivery(db.Model):
+    """One event for one webhook, sent like a mail: retried with back-off until the receiver takes it.
+    One per event and webhook (unique), so a retry or a second worker never delivers it twice."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("webhook_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id"))
+    event_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[MailStatus] = mapped_column(StateColumn(MailStatus, 10), default=MailStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    webhook: Mapped[Webhook] = relationship()
 
 
 class ApiAnswer(db.Model):

@@ -35,8 +35,36 @@ def upgrade():
         sa.Column('body', sa.JSON(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint('integration_id', 'key'))
+    op.create_table(
+        'webhooks',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('integration_id', sa.Integer(), sa.ForeignKey('integrations.id'), nullable=False, index=True),
+        sa.Column('url', sa.String(500), nullable=False),
+        sa.Column('secret', sa.String(64), nullable=False),
+        sa.Column('events', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        'webhook_deliveries',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('webhook_id', sa.Integer(), sa.ForeignKey('webhooks.id'), nullable=False),
+        sa.Column('event_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(40), nullable=False),
+        sa.Column('payload', sa.JSON(), nullable=False),
+        sa.Column('status', sa.String(10), nullable=False, index=True),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False, index=True),
+        sa.Column('last_error', sa.String(500), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+        sa.UniqueConstraint('webhook_id', 'event_id'))
+    op.add_column('organisations', sa.Column('webhooks_read_to_event', sa.Integer(), nullable=False,
+                                             server_default='0'))
 
 
 def downgrade():
+    op.drop_column('organisations', 'webhooks_read_to_event')
+    op.drop_table('webhook_deliveries')
+    op.drop_table('webhooks')
     op.drop_table('api_answers')
     op.drop_table('integrations')

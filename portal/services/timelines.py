@@ -132,6 +132,10 @@ def keep_promise(complaint: Complaint, key: str, now: datetime) -> Promise | Non
     for promise in complaint.promises:
         if promise.key == key and promise.state == PromiseState.OPEN:
             promise.state, promise.kept_at = PromiseState.KEPT, now
+            # For the integrations that listen (services/webhooks.py); the customer sees the promise itself.
+            from .complaints import record_event
+
+            record_event(complaint, "promise_kept", actor="system", visible=False, promise=key)
             return promise
     for promise in complaint.promises:
         if promise.key == key and promise.state == PromiseState.MISSED and promise.kept_at is None:

@@ -11,6 +11,7 @@ STAFF_EVENT_TEXT = {
     "manager_asked/": _l("The customer asked for a manager"),
     "link_sent_again": _l("The status link was mailed again"),
     "promise_missed": _l("A promise was missed"),
+    "promise_kept": _l("A promise was kept"),
     "claimed": _l("%(name)s claimed it"),
     "handed_over": _l("%(by)s handed it to %(name)s"),
     "taken_over": _l("%(name)s took it over from %(previous)s"),

@@ -56,6 +56,7 @@ ROUTES = {
     "api-docs.openapi_json": "anyone", "api.file": "anyone", "api.status": "anyone", "api.add_message": "anyone",
     "api.categories": "anyone",
     "admin.integrations_page": "admin", "admin.revoke_integration": "admin", "admin.api_docs": "agent",
+    "admin.add_webhook": "admin", "admin.remove_webhook": "admin",
 }
 NEEDS = {endpoint: need for endpoint, need in ROUTES.items() if need in MEETS}
 
@@ -151,6 +152,8 @@ EXPECTED = {
     ("admin.integrations_page", "POST", "/admin/integrations"): 400,
     ("admin.revoke_integration", "POST", "/admin/integrations/<int:integration_id>/revoke"): 404,
     ("admin.api_docs", "GET", "/admin/integrations/docs"): 200,
+    ("admin.add_webhook", "POST", "/admin/integrations/<int:integration_id>/webhooks"): 404,
+    ("admin.remove_webhook", "POST", "/admin/webhooks/<int:webhook_id>/remove"): 404,
     ("ambassador.join", "POST", "/ambassador/join"): 200,
     ("insight.overview", "GET", "/insight/"): 200,
     ("insight.month", "GET", "/insight/month/<month>"): 200,
@@ -228,7 +231,7 @@ def world(app, create_complaint):
                 offer_id=offer.id, flow_name="complaint", slug="what-happened", code="en",
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
-                complaint_id=999, name="signals", month="2026-11", story_id=999, integration_id=999)
+                complaint_id=999, name="signals", month="2026-11", story_id=999, integration_id=999, webhook_id=999)
 
 
 def urls(app, world):

@@ -118,3 +118,26 @@ def test_an_admin_makes_an_integration_and_sees_its_token_once(client, auth):
     assert wrong.status_code == 400 and "Choose what this integration may do" in wrong.get_data(as_text=True)
     docs = client.get("/admin/integrations/docs").get_data(as_text=True)
     assert "POST /api/v1/complaints" in docs and "Idempotency-Key" in docs
+
+
+def test_an_admin_adds_a_webhook_and_sees_its_secret_once(client, auth, token):
+    token("status:read")
+    [integration] = integrations.integrations()
+    auth.login("admin")
+    client.get("/language/en")
+    wrong = client.post(f"/admin/integrations/{integration.id}/webhooks",
+                        data={"url": "http://example.com/hook", "events": ["filed"]})
+    assert wrong.status_code == 400 and "Write an https:// address" in wrong.get_data(as_text=True)
+    made = client.post(f"/admin/integrations/{integration.id}/webhooks",
+                       data={"url": "https://chat.example.com/gehoord", "events": ["filed", "closed"]})
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200 and "Copy it now: it is not shown again." in page
+    secret = page.split('<code class="token">')[1].split("</code>")[0]
+    assert secret not in client.get("/admin/integrations").get_data(as_text=True)
+    from portal.models import Webhook
+
+    hook = db.session.scalar(select(Webhook))
+    assert hook.events == ["closed", "filed"]
+    assert client.post(f"/admin/webhooks/{hook.id}/remove").status_code == 302
+    db.session.refresh(hook)
+    assert hook.removed_at is not None

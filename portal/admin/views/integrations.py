@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from ...access import role_required
 from ...extensions import db
 from ...i18n import lazy_gettext as _l
-from ...models import Integration
-from ...services import integrations
+from ...models import Integration, Webhook
+from ...services import integrations, webhooks
 from ...services.errors import DomainError
 from .. import bp
 
@@ -25,9 +25,40 @@ def integrations_page():
                                                           request.form.getlist("scopes"))
         except DomainError as error:
             problems = error.problems
+    return _page(form, problems, token=token, made=made)
+
+
+def _page(form, problems, **extra):
+    hooks = db.session.scalars(db.select(Webhook).where(Webhook.removed_at.is_(None)).order_by(Webhook.id)).all()
     return render_template("admin/integrations.html", form=form, integrations=integrations.integrations(),
-                           scopes=integrations.SCOPES, token=token, made=made, page_errors=problems,
-                           field_errors=dict(problems), typed=request.form), 400 if problems else 200
+                           scopes=integrations.SCOPES, events=webhooks.EVENTS, hooks=hooks, page_errors=problems,
+                           field_errors=dict(problems), typed=request.form, **extra), 400 if problems else 200
+
+
+@bp.route("/integrations/<int:integration_id>/webhooks", methods=["POST"])
+@role_required("admin")
+def add_webhook(integration_id):
+    integration = db.get_or_404(Integration, integration_id)
+    form, problems, secret, hook = FlaskForm(), [], None, None
+    if integration.revoked_at is not None:
+        problems = [("url", _l("This integration is revoked."))]
+    elif form.validate_on_submit():
+        try:
+            hook, secret = webhooks.add_webhook(current_user, integration, request.form.get("url", ""),
+                                                request.form.getlist("events"))
+        except DomainError as error:
+            problems = error.problems
+    return _page(form, problems, secret=secret, hook=hook)
+
+
+@bp.route("/webhooks/<int:webhook_id>/remove", methods=["POST"])
+@role_required("admin")
+def remove_webhook(webhook_id):
+    hook = db.get_or_404(Webhook, webhook_id)
+    if FlaskForm().validate_on_submit():
+        webhooks.remove_webhook(current_user, hook)
+        flash(_l("Removed. Nothing more is sent to this address."), "success")
+    return redirect(url_for("admin.integrations_page"))
 
 
 @bp.route("/integrations/<int:integration_id>/revoke", methods=["POST"])
