@@ -332,6 +332,8 @@ class Complaint(db.Model):
     # An offer first reached the customer, and they first said yes to one (services/mandate.py).
     offer_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Filed by another system through the API (portal/api/): it may list what it filed.
+    integration_id: Mapped[int | None] = mapped_column(ForeignKey("integrations.id"), index=True)
     # Passed on by a colleague who heard it (services/ambassador.py), and where they heard it.
     passed_on_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     heard_where: Mapped[str | None] = mapped_column(String(20))

@@ -58,12 +58,23 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
         sa.UniqueConstraint('webhook_id', 'event_id'))
+    # Plain ADD COLUMN (see 0022: a batch on SQLite would copy the table and lose its triggers).
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE complaints ADD COLUMN integration_id INTEGER REFERENCES integrations (id)')
+    else:
+        op.add_column('complaints', sa.Column('integration_id', sa.Integer(), sa.ForeignKey(
+            'integrations.id', name='fk_complaints_integration_id_integrations'), nullable=True))
+    op.create_index('ix_complaints_integration_id', 'complaints', ['integration_id'])
     op.add_column('organisations', sa.Column('webhooks_read_to_event', sa.Integer(), nullable=False,
                                              server_default='0'))
 
 
 def downgrade():
     op.drop_column('organisations', 'webhooks_read_to_event')
+    op.drop_index('ix_complaints_integration_id', 'complaints')
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_constraint('fk_complaints_integration_id_integrations', 'complaints', type_='foreignkey')
+    op.drop_column('complaints', 'integration_id')
     op.drop_table('webhook_deliveries')
     op.drop_table('webhooks')
     op.drop_table('api_answers')

@@ -9,12 +9,48 @@ error as RFC 9457 problem+json (`problems.py`).
 """
 from __future__ import annotations
 
+import http
+
 from flask_smorest import Api as SmorestApi
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldProblem(Schema):
+    field = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class Problem(Schema):
+    """RFC 9457: what every error answer looks like."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Nested(FieldProblem))
 
 
 class Api(SmorestApi):
+    ERROR_SCHEMA = Problem
+
     def _register_error_handlers(self):
-        """Only the API's own errors are JSON: see problems.register (on the API blueprint)."""
+        """Only the API's own errors are JSON: see the handlers on the API blueprint (views.py)."""
+
+    def _register_responses(self):
+        """The document says what the API answers: errors as problem+json (RFC 9457)."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if status >= 400:
+                response["schema"], content_type = self.ERROR_SCHEMA, PROBLEM_JSON
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response (problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 def init_api(app) -> None:

@@ -2,6 +2,7 @@
 token and its scope, turns the JSON into the answers any door gives, calls one command, and answers."""
 from __future__ import annotations
 
+import base64
 import hashlib
 from functools import wraps
 
@@ -216,6 +217,9 @@ def file(data, idempotency_key=None):
     filed = filing.file_complaint(filing.validate_answers(answers, data["kind"]), channel=Channel.API,
                                   submission_key=key)
     complaint = filed.complaint
+    if filed.created:
+        complaint.integration_id = integration.id
+        db.session.flush()
     body = FiledOut().dump(dict(reference=complaint.reference, kind=str(complaint.kind), status=str(complaint.status),
                                 status_url=public_url("public.status", token=filed.token) if filed.token else None,
                                 promises=_promises(complaint)))
@@ -246,16 +250,82 @@ def status(reference, customer_email):
 @blp.route("/complaints/<reference>/messages", methods=["POST"])
 @limiter.limit(_limit, key_func=_token_key)
 @needs("complaints:write")
+@blp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @blp.arguments(MessageIn)
 @blp.response(201, MessageOut)
+@blp.alt_response(200, schema=MessageOut, description="The first answer again: this Idempotency-Key was used")
 @blp.alt_response(404, description="No complaint with this reference and address (problem+json)")
-def add_message(data, reference):
-    """Add the customer's message, as on their status page (the owner is told)."""
+def add_message(data, reference, idempotency_key=None):
+    """Add the customer's message, as on their status page (the owner is told). With an
+    Idempotency-Key the same message sent twice is added once."""
+    integration = g.integration
+    request_payload = dict(data, reference=reference)
+    if idempotency_key:
+        earlier = integrations.earlier_answer(integration, idempotency_key)
+        if earlier is not None:
+            if earlier.request_hash != integrations.request_hash(request_payload):
+                return problem(422, "Unprocessable Content", "This Idempotency-Key was used for another request.",
+                               errors=[{"field": "Idempotency-Key", "message": "Use a new key for a new request."}])
+            return json_answer(earlier.body, 200)
     complaint = _theirs(reference, data["email"])
     if complaint is None:
         return problem(404, "Not Found", NOT_FOUND)
     complaints.add_customer_message(complaint, data["body"].strip())
-    return dict(reference=complaint.reference, added=True)
+    body = dict(reference=complaint.reference, added=True)
+    if idempotency_key:
+        kept = integrations.keep_answer(integration, idempotency_key, request_payload, 201, body)
+        if kept is None:
+            return problem(409, "Conflict", "A request with this Idempotency-Key is being handled. Try again.")
+    return json_answer(body, 201)
+
+
+class ListQuery(Loose):
+    after = fields.String(load_default=None, validate=validate.Length(max=40, error="At most 40 characters."),
+                          metadata={"description": "The `next` cursor of the page before"})
+    limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100, error="From 1 to 100."))
+
+
+class PageOut(Schema):
+    items = fields.List(fields.Nested(StatusOut), required=True)
+    next = fields.String(allow_none=True, required=True, metadata={
+        "description": "Give it as `after` for the next page; null on the last page"})
+
+
+def _cursor(complaint_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c{complaint_id}".encode()).decode().rstrip("=")
+
+
+def _after(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return -1
+    return int(text[1:]) if text[:1] == "c" and text[1:].isdigit() and len(text) < 20 else -1
+
+
+@blp.route("/complaints", methods=["GET"])
+@limiter.limit(_limit, key_func=_token_key)
+@needs("status:read")
+@blp.arguments(ListQuery, location="query", as_kwargs=True)
+@blp.response(200, PageOut)
+def list_filed(after=None, limit=25):
+    """What this integration filed, newest first, a page at a time (a cursor, so a page never shifts
+    when new complaints come in)."""
+    before_id = _after(after)
+    if before_id == -1:
+        return problem(422, "Unprocessable Content", "Some fields are not right: see errors.",
+                       errors=[{"field": "after", "message": "Give the `next` value of the page before."}])
+    query = select(Complaint).where(Complaint.integration_id == g.integration.id)
+    if before_id is not None:
+        query = query.where(Complaint.id < before_id)
+    rows = db.session.scalars(query.order_by(Complaint.id.desc()).limit(limit + 1)).all()
+    page, more = rows[:limit], len(rows) > limit
+    return dict(items=[dict(reference=c.reference, kind=str(c.kind), status=str(c.status),
+                            category=c.category.slug if c.category else None, created_at=c.created_at,
+                            promises=_promises(c)) for c in page],
+                next=_cursor(page[-1].id) if more else None)
 
 
 @blp.route("/categories", methods=["GET"])

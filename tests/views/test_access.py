@@ -54,7 +54,7 @@ ROUTES = {
     "ambassador.service_worker": "anyone", "ambassador.offline": "anyone",
     # The API checks its own bearer tokens (tests/views/test_api.py): to a browser it is "anyone".
     "api-docs.openapi_json": "anyone", "api.file": "anyone", "api.status": "anyone", "api.add_message": "anyone",
-    "api.categories": "anyone",
+    "api.categories": "anyone", "api.list_filed": "anyone",
     "admin.integrations_page": "admin", "admin.revoke_integration": "admin", "admin.api_docs": "agent",
     "admin.add_webhook": "admin", "admin.remove_webhook": "admin",
 }
@@ -148,6 +148,7 @@ EXPECTED = {
     ("api.status", "GET", "/api/v1/complaints/<reference>"): 401,
     ("api.add_message", "POST", "/api/v1/complaints/<reference>/messages"): 401,
     ("api.categories", "GET", "/api/v1/categories"): 401,
+    ("api.list_filed", "GET", "/api/v1/complaints"): 401,
     ("admin.integrations_page", "GET", "/admin/integrations"): 200,
     ("admin.integrations_page", "POST", "/admin/integrations"): 400,
     ("admin.revoke_integration", "POST", "/admin/integrations/<int:integration_id>/revoke"): 404,

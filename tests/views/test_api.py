@@ -141,3 +141,30 @@ def test_an_admin_adds_a_webhook_and_sees_its_secret_once(client, auth, token):
     assert client.post(f"/admin/webhooks/{hook.id}/remove").status_code == 302
     db.session.refresh(hook)
     assert hook.removed_at is not None
+
+
+def test_an_integration_lists_what_it_filed_a_page_at_a_time(client, token):
+    value = token()
+    other = token()
+    references = [client.post("/api/v1/complaints", json={**FILING, "email": f"klant{n}@example.com"},
+                              headers=bearer(value)).json["reference"] for n in range(5)]
+    client.post("/api/v1/complaints", json={**FILING, "email": "ander@example.com"}, headers=bearer(other))
+    first = client.get("/api/v1/complaints?limit=2", headers=bearer(value)).json
+    assert [c["reference"] for c in first["items"]] == references[::-1][:2] and first["next"]
+    client.post("/api/v1/complaints", json={**FILING, "email": "laat@example.com"}, headers=bearer(value))
+    second = client.get(f"/api/v1/complaints?limit=2&after={first['next']}", headers=bearer(value)).json
+    assert [c["reference"] for c in second["items"]] == references[::-1][2:4], "a new one does not shift the pages"
+    third = client.get(f"/api/v1/complaints?limit=2&after={second['next']}", headers=bearer(value)).json
+    assert [c["reference"] for c in third["items"]] == references[:1] and third["next"] is None
+    wrong = client.get("/api/v1/complaints?after=nonsense!", headers=bearer(value))
+    assert wrong.status_code == 422 and wrong.json["errors"][0]["field"] == "after"
+
+
+def test_the_same_message_with_the_same_key_is_added_once(client, token):
+    value = token()
+    reference = client.post("/api/v1/complaints", json=FILING, headers=bearer(value)).json["reference"]
+    headers = {**bearer(value), "Idempotency-Key": "msg-1"}
+    message = {"email": "fatima@example.com", "body": "Ik heb nog een foto."}
+    assert client.post(f"/api/v1/complaints/{reference}/messages", json=message, headers=headers).status_code == 201
+    assert client.post(f"/api/v1/complaints/{reference}/messages", json=message, headers=headers).status_code == 200
+    assert len(db.session.scalar(select(Complaint)).messages) == 1

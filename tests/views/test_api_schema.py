@@ -19,7 +19,7 @@ def test_every_call_keeps_to_the_document(app):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {f"{op.method.upper()} {op.path}" for op in operations} == {
-        "POST /api/v1/complaints", "GET /api/v1/complaints/{reference}",
+        "POST /api/v1/complaints", "GET /api/v1/complaints", "GET /api/v1/complaints/{reference}",
         "POST /api/v1/complaints/{reference}/messages", "GET /api/v1/categories"}
     for operation in operations:
         @given(case=operation.as_strategy())
