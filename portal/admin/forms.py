@@ -167,8 +167,9 @@ class PersonForm(FlaskForm):
 class NewPersonForm(PersonForm):
     name = StringField(_l("Name"), filters=[clean_line], validators=[Required(_l("Enter the name"))])
     email = email_field(_l("Email address"), _l("Enter an email address"), STAFF_EMAIL_TOO_LONG)
-    password = StringField(_l("First password (at least 10 characters; they change it later)"),
-                           validators=[Required(_l("Enter a first password")),
+    password = StringField(_l("First password (at least 10 characters; they change it later). Leave it empty to "
+                              "send an invitation by mail instead"),
+                           validators=[Optional(),
                                        LengthBetween(PASSWORD_MIN, PASSWORD_MAX,
                                                      _l("The password must be at least 10 characters"),
                                                      _l("The password must be 200 characters or less"))])

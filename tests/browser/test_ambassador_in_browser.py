@@ -10,9 +10,9 @@ pytestmark = pytest.mark.browser
 WORDS = "Mijn internet valt steeds weg, en niemand belt terug."
 
 
-@pytest.mark.parametrize("javascript", [False, True])
-def test_a_colleague_on_a_phone_passes_on_what_they_heard(open_page, javascript):
-    page = open_page("en", javascript=javascript)
+@pytest.mark.parametrize("language,javascript", [("nl", False), ("en", False), ("nl", True), ("en", True)])
+def test_a_colleague_on_a_phone_passes_on_what_they_heard(open_page, language, javascript):
+    page = open_page(language, javascript=javascript)
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, "colleague")
     page.locator("#words").fill(WORDS)
@@ -22,7 +22,8 @@ def test_a_colleague_on_a_phone_passes_on_what_they_heard(open_page, javascript)
         page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(page.url.split("/ambassador/")[0] + "/ambassador/mine")
     expect(page.locator("main")).to_contain_text(WORDS)
-    expect(page.locator(".notice")).to_contain_text("We counted what you heard")
+    expect(page.locator(".notice")).to_contain_text(
+        "We hebben geteld wat u hoorde" if language == "nl" else "We counted what you heard")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not page.problems
 

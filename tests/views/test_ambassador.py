@@ -99,3 +99,24 @@ def test_an_admin_allows_domains_and_a_wrong_one_is_named(client, auth):
     wrong = client.post("/admin/organisation", data={**form, "colleague_domains": "winkel, @@"})
     assert wrong.status_code == 400 and "Write each domain like example.nl" in wrong.get_data(as_text=True)
     assert client.post("/admin/organisation", data={**form, "colleague_domains": "winkel.example"}).status_code == 302
+
+
+def test_an_admin_invites_a_colleague_by_mail_instead_of_a_password(client, auth):
+    from sqlalchemy import select
+
+    from portal.models import OutboxMail, User
+
+    auth.login("admin")
+    client.get("/language/en")
+    response = client.post("/admin/people/new", data={"name": "Joost Smit", "email": "joost@gehoord.example",
+                                                      "password": "", "role": "colleague", "mandate": "0",
+                                                      "budget": "0", "active": "yes"})
+    assert response.status_code == 302
+    joost = db.session.scalar(select(User).where(User.email == "joost@gehoord.example"))
+    assert joost.role == "colleague" and joost.must_choose_password, "their password is the one they choose"
+    [mail] = db.session.scalars(select(OutboxMail).where(OutboxMail.recipient == joost.email)).all()
+    assert "Welkom. U kunt nu doorgeven wat klanten u vertellen." in mail.body_text, "in the organisation's language"
+    short = client.post("/admin/people/new", data={"name": "Kort", "email": "kort@gehoord.example",
+                                                   "password": "kort", "role": "agent", "mandate": "0",
+                                                   "budget": "0", "active": "yes"})
+    assert short.status_code == 400 and "at least 10 characters" in short.get_data(as_text=True)

@@ -15,6 +15,8 @@ from ...services import sign_in
 from ...services.errors import DomainError
 from ...services.money import cents_to_euros, euros_to_cents
 from ...services.people import create_user
+from ...services.organisation import organisation_snapshot
+from ...services.secrets import new_draft_key
 from .. import bp
 from ..forms import NewPersonForm, PersonForm
 from ._shared import _field_error
@@ -34,14 +36,19 @@ def new_person():
     if request.method == "GET":
         form.role.data, form.active.data, form.mandate.data, form.budget.data = "agent", "yes", 0, 0
     elif form.validate_on_submit():
+        invite = not form.password.data  # no password: they choose one through a mailed link
         try:
-            person = create_user(email=form.email.data, name=form.name.data, password=form.password.data,
+            person = create_user(email=form.email.data, name=form.name.data,
+                                 password=form.password.data or new_draft_key() + new_draft_key(),
                                  role=form.role.data, mandate_per_complaint_cents=euros_to_cents(form.mandate.data),
                                  monthly_budget_cents=euros_to_cents(form.budget.data), created_by=current_user)
+            if invite:
+                sign_in.welcome(person, organisation_snapshot().default_language or "nl")
         except DomainError as error:
             _field_error(form, error, "email")
         else:
-            flash(_l("%(name)s can log in now.", name=person.name), "success")
+            flash(_l("An invitation is on its way to %(email)s.", email=person.email) if invite
+                  else _l("%(name)s can log in now.", name=person.name), "success")
             return redirect(url_for("admin.people_page"))
     return render_template("admin/person.html", form=form, person=None), 200 if not form.errors else 400
 
