@@ -16,7 +16,7 @@ from ..forms import choices
 from ..models import Complaint, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import filing, lifecycle, mandate, people, work
+from ..services import filing, insight, lifecycle, mandate, people, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
@@ -90,12 +90,27 @@ def queue_page():
     search_form = SearchForm(formdata=request.args)
     if search_form.q.data:  # an empty box shows the queue itself
         return _search_results(search_form, page)
-    rows, total = queue(current_user, view, category_id, kind, page)
+    behind = _behind_a_figure()
+    rows, total = queue(current_user, view, category_id, kind, page, behind=behind)
     categories = category_service.all_categories()
-    return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page,
+    return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page, behind=behind,
+                           behind_args={k: v for k, v in request.args.items() if k in insight.FIGURE_ARGS},
                            category_id=category_id, kind=kind, categories=categories, search_form=search_form,
                            pages=max((total + 24) // 25, 1), now=utcnow(),
                            calendar=organisation_snapshot().calendar)
+
+
+def _behind_a_figure():
+    """A link from a figure on the insight pages: its period and filters, or None (a wrong value in
+    such a link shows the whole queue rather than an error: it came from a page, not a person)."""
+    if not any(request.args.get(name) for name in ("from", "to")):
+        return None
+    try:
+        today = organisation_snapshot().calendar.local_date(utcnow())
+        return insight.period_from(request.args, today), insight.filters_from(
+            {k: v for k, v in request.args.items() if k != "category"})
+    except DomainError:
+        return None
 
 
 def _search_results(form: SearchForm, page: int):

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import (Category, Complaint, DraftsStarted, Event, Improvement, ImprovementLink, Message, Offer,
                       Promise, SurveyAnswer)
-from ..states import Channel, Kind, OfferState, PromiseState, RootCause, Solved, Status, Wish
+from ..states import Channel, HandledAs, Kind, OfferState, PromiseState, RootCause, Solved, Status, Wish
 from . import satisfaction
 from .errors import DomainError, refuse
 from .mandate import REMEDIES
@@ -112,6 +112,7 @@ class Filters:
     root_cause: str | None = None
     owner_id: int | None = None
     remedy: str | None = None
+    handled_as: str | None = None  # "fix", "listen", ... or "none": not classified yet (a link from a figure)
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
@@ -804,7 +805,7 @@ def filters_from(values) -> Filters:
     """The filters a manager chose; a value that names nothing is refused with a sentence."""
     problems, chosen = [], {}
     for name, allowed in (("kind", set(Kind)), ("channel", set(Channel)), ("root_cause", set(RootCause)),
-                          ("remedy", set(REMEDIES))):
+                          ("remedy", set(REMEDIES)), ("handled_as", set(HandledAs) | {"none"})):
         text = (values.get(name) or "").strip()
         if text:
             if text in allowed:
@@ -830,3 +831,7 @@ def step_names(language: str) -> dict:
 
     return {step.key: step.text("label", language)
             for step in db.session.scalars(select(PromiseStep).order_by(PromiseStep.id))}
+
+
+# The query-string names a link from a figure to the queue may carry (agent.queue_page).
+FIGURE_ARGS = ("from", "to", "channel", "root_cause", "owner", "remedy", "handled_as")

@@ -33,8 +33,9 @@ def visible_complaints(user: User):
 
 
 def queue(user: User, view: str = "open", category_id: int | None = None, kind: str | None = None,
-          page: int = 1, now: datetime | None = None):
+          page: int = 1, now: datetime | None = None, behind=None):
     """One page of the queue, plus the total. Three queries, whatever the number of rows.
+    `behind`: (insight.Period, insight.Filters), the complaints behind a figure on the insight pages.
 
     Sorted on `Complaint.next_due_at` (the earliest open promise, kept on the complaint by a flush
     hook), so a page reads the index in order instead of grouping every promise of every complaint.
@@ -59,6 +60,9 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
         query = query.where(Complaint.category_id == category_id)
     if kind:
         query = query.where(Complaint.kind == kind)
+    if behind is not None:  # the complaints behind a figure of insight: filed in its period, its filters
+        period, filters = behind
+        query = filters.apply(query.where(period.contains(Complaint.created_at)))
     total = db.session.scalar(query.with_only_columns(func.count(Complaint.id)))
     complaints = db.session.scalars(
         query.options(joinedload(Complaint.category), joinedload(Complaint.owner))

@@ -268,8 +268,14 @@ class Summary:
         return self._share(self.recovered)
 
 
-def filtered(query, category_id=None, kind=None, channel=None, root_cause=None, owner_id=None, remedy=None):
-    """The query narrowed to complaints of these filters (insight's filters are these too)."""
+def filtered(query, category_id=None, kind=None, channel=None, root_cause=None, owner_id=None, remedy=None,
+             handled_as=None):
+    """The query narrowed to complaints of these filters (insight's filters are these too);
+    `handled_as` "none" is the complaints nobody classified yet."""
+    if handled_as == "none":
+        query = query.where(Complaint.handled_as.is_(None))
+    elif handled_as is not None:
+        query = query.where(Complaint.handled_as == handled_as)
     if kind is not None:
         query = query.where(Complaint.kind == kind)
     if category_id is not None:

@@ -91,10 +91,19 @@ def test_the_chart_is_an_svg_image_with_its_own_policy(client, auth, november):
     assert client.get("/insight/chart/secrets.svg").status_code == 404
 
 
-def test_supervisors_see_figures_as_links_to_the_complaints_behind_them(client, auth, november):
+def test_supervisors_see_figures_as_links_to_the_complaints_behind_them(client, auth, november, create_complaint):
+    from bs4 import BeautifulSoup
+
+    create_complaint()  # today: not in November, so not behind November's figures
     auth.login("supervisor")
-    body = client.get(f"/insight/?{MONTH}").get_data(as_text=True)
-    assert f"/agent/?view=all&amp;category={november.category_id}" in body
+    client.get("/language/en")
+    page = BeautifulSoup(client.get(f"/insight/?{MONTH}").get_data(as_text=True), "html.parser")
+    links = {a.get_text(): a["href"] for a in page.select("main td a")}
+    fix = next(href for href in (a["href"] for a in page.select("main td a")) if "handled_as=fix" in href)
+    queue = client.get(fix).get_data(as_text=True)
+    assert november.reference in queue and "You see the complaints behind a figure" in queue
+    assert queue.count("/agent/complaints/") == 1, "only November's complaint that needed fixing"
+    assert links, "figures are links for those who may open the complaints"
     person("supervisor")
 
 
