@@ -141,9 +141,10 @@ def send_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
             "X-Gehoord-Event": delivery.kind, "X-Gehoord-Delivery": str(delivery.id),
             "X-Gehoord-Signature": signature(hook.secret, body)})
         delivery.attempts += 1
+        timeout = current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", TIMEOUT_SECONDS)
         try:
-            with urllib.request.urlopen(request, timeout=current_app.config.get(  # nosec B310: https or loopback only
-                    "WEBHOOK_TIMEOUT_SECONDS", TIMEOUT_SECONDS)) as answer:
+            # add_webhook allows https:// addresses only (http:// on loopback): no file:// or other scheme.
+            with urllib.request.urlopen(request, timeout=timeout) as answer:  # nosec B310
                 ok = 200 <= answer.status < 300
                 problem = None if ok else f"HTTP {answer.status}"
         except urllib.error.HTTPError as error:
