@@ -18,6 +18,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error):
+        if request.path.startswith("/api/"):  # an address the API does not have: its own kind of answer
+            from .api.problems import problem
+
+            db.session.rollback()
+            return problem(404, "Not Found", "The API has no such address. See /api/v1/openapi.json.")
         return page("errors/404.html", 404)
 
     @app.errorhandler(OverflowError)

@@ -61,10 +61,24 @@ def needs(scope: str):
 def http_problem(error: HTTPException):
     # webargs puts what did not fit the schema in error.data["messages"]: one entry per field.
     messages = (getattr(error, "data", None) or {}).get("messages") or {}
-    fields_wrong = [{"field": name, "message": " ".join(map(str, text)) if isinstance(text, list) else str(text)}
-                    for location in messages.values() for name, text in (location or {}).items()]
+
+    def said(text):
+        return " ".join(map(str, text)) if isinstance(text, list) else str(text)
+
+    fields_wrong = []
+    for location, found in messages.items():
+        if isinstance(found, dict):
+            fields_wrong += [{"field": name, "message": said(text)} for name, text in found.items()]
+        else:  # the body as a whole: not JSON, say
+            fields_wrong.append({"field": "body" if location == "json" else location, "message": said(found)})
     detail = "Some fields are not right: see errors." if fields_wrong else (error.description or error.name)
     return problem(error.code or 500, error.name, detail, errors=fields_wrong or None)
+
+
+# The portal's own pages answer these codes with kind HTML pages (portal/errors.py); a handler per
+# code on this blueprint comes first, so the API answers them as problem+json too.
+for _code in (400, 404, 405, 413, 415, 429):
+    blp.register_error_handler(_code, http_problem)
 
 
 @blp.errorhandler(DomainError)

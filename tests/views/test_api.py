@@ -168,3 +168,31 @@ def test_the_same_message_with_the_same_key_is_added_once(client, token):
     assert client.post(f"/api/v1/complaints/{reference}/messages", json=message, headers=headers).status_code == 201
     assert client.post(f"/api/v1/complaints/{reference}/messages", json=message, headers=headers).status_code == 200
     assert len(db.session.scalar(select(Complaint)).messages) == 1
+
+
+@pytest.fixture
+def limited_api_config(app_config):
+    import uuid
+
+    app_config.update(RATELIMIT_ENABLED=True, API_LIMIT="2 per minute", RATELIMIT_STORAGE_URI="memory://",
+                      RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+    return app_config
+
+
+def test_each_token_has_its_own_rate_limit_and_is_told_so_plainly(limited_api_config, app, client, token):
+    busy, calm = token("categories:read"), token("categories:read")
+    assert [client.get("/api/v1/categories", headers=bearer(busy)).status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/api/v1/categories", headers=bearer(busy))
+    assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
+    assert refused.json["status"] == 429
+    assert client.get("/api/v1/categories", headers=bearer(calm)).status_code == 200, "another token is not slowed"
+
+
+def test_a_broken_body_or_an_unknown_address_is_problem_json_too(client, token):
+    value = token()
+    broken = client.post("/api/v1/complaints", data="{not json", headers={**bearer(value),
+                                                                          "Content-Type": "application/json"})
+    assert broken.status_code in (400, 422) and broken.mimetype == "application/problem+json"
+    unknown = client.get("/api/v1/nothing-here", headers=bearer(value))
+    assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
+    assert client.get("/no-such-page").mimetype == "text/html", "the portal's own pages stay kind HTML"
