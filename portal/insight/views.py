@@ -112,34 +112,50 @@ def complaints_return():
                  figures=insight.complaints_return(period, filters))
 
 
+class _Export:
+    """What both exports read: the period and filters asked, whether names and addresses are in it,
+    the header and the query. A manager never gets personal data; a supervisor or an admin only
+    when they ask (personal=yes)."""
+
+    def __init__(self, extension: str):
+        self.period, self.filters, self.problems = _asked()
+        self.personal = request.args.get("personal") == "yes"
+        if self.personal and not self.problems and not insight.may_see_personal(current_user):
+            abort(403)
+        self.header = insight.EXPORT_COLUMNS + (insight.PERSONAL_COLUMNS if self.personal else ())
+        self.query = insight.export_query(self.period, self.filters, self.personal)
+        self.calendar = get_calendar()
+        self.filename = f"complaints-{self.period.first.isoformat()}-{self.period.last.isoformat()}.{extension}"
+
+    def refused(self):
+        return _page("insight/overview.html", self.period, self.filters, self.problems, signals=None)
+
+    def rows(self, connection):
+        """The rows, read in batches from a streamed result, so memory stays flat."""
+        result = connection.execution_options(stream_results=True, yield_per=1000).execute(self.query)
+        return insight.export_rows(result, self.calendar)
+
+    def attachment(self) -> dict:
+        return {"Content-Disposition": f'attachment; filename="{self.filename}"'}
+
+
 @bp.route("/export.csv")
 @role_required(Role.MANAGER)
 def export():
-    """Streamed, so memory stays flat: a manager's export has no personal data; a supervisor or an
-    admin gets names and addresses only when they ask for them (personal=yes)."""
-    period, filters, problems = _asked()
-    if problems:
-        return _page("insight/overview.html", period, filters, problems, signals=None)
-    personal = request.args.get("personal") == "yes"
-    if personal and not insight.may_see_personal(current_user):
-        abort(403)
-    header = insight.EXPORT_COLUMNS + (insight.PERSONAL_COLUMNS if personal else ())
-
-    query, calendar = insight.export_query(period, filters, personal), get_calendar()
-    # Sent after the view returned, on a connection of its own (the request's session is gone by
-    # then), reading the rows in batches while the file goes out.
+    """Streamed: the file goes out while the rows are read."""
+    wanted = _Export("csv")
+    if wanted.problems:
+        return wanted.refused()
+    # Sent after the view returned, on a connection of its own (the request's session is gone by then).
     connection = db.engine.connect()
 
     def lines():
         try:
-            result = connection.execution_options(stream_results=True, yield_per=1000).execute(query)
-            yield from _csv_lines(header, insight.export_rows(result, calendar))
+            yield from _csv_lines(wanted.header, wanted.rows(connection))
         finally:
             connection.close()
 
-    name = f"complaints-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-    return Response(lines(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(lines(), mimetype="text/csv", headers=wanted.attachment())
 
 
 @bp.route("/export.xlsx")
@@ -151,27 +167,20 @@ def export_xlsx():
 
     import xlsxwriter
 
-    period, filters, problems = _asked()
-    if problems:
-        return _page("insight/overview.html", period, filters, problems, signals=None)
-    personal = request.args.get("personal") == "yes"
-    if personal and not insight.may_see_personal(current_user):
-        abort(403)
-    header = insight.EXPORT_COLUMNS + (insight.PERSONAL_COLUMNS if personal else ())
-    query, calendar = insight.export_query(period, filters, personal), get_calendar()
+    wanted = _Export("xlsx")
+    if wanted.problems:
+        return wanted.refused()
     target = tempfile.TemporaryFile(suffix=".xlsx")
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False})
     sheet = workbook.add_worksheet(_("Complaints")[:31])
-    sheet.write_row(0, 0, header)
+    sheet.write_row(0, 0, wanted.header)
     with db.engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=1000).execute(query)
-        for number, row in enumerate(insight.export_rows(result, calendar), start=1):
+        for number, row in enumerate(wanted.rows(connection), start=1):
             sheet.write_row(number, 0, row)
     workbook.close()
     target.seek(0)
-    name = f"complaints-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"
-    return Response(_chunks(target), headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return Response(_chunks(target), headers=wanted.attachment(),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
