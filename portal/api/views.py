@@ -196,6 +196,35 @@ def _theirs(reference: str, email: str | None) -> Complaint | None:
 NOT_FOUND = "No complaint has this reference with this customer's address."
 
 
+def _answered_once(key: str | None, payload: dict, answer):
+    """A POST with an Idempotency-Key gives the first answer to that key again (200), not a second
+    complaint or message; the same key for another request is refused. `answer()` does the work and
+    returns the body (kept for the key) or a problem (never kept, so it can be sent again)."""
+    integration = g.integration
+    if key:
+        earlier = integrations.earlier_answer(integration, key)
+        if earlier is not None:
+            if earlier.request_hash != integrations.request_hash(payload):
+                return problem(422, "Unprocessable Content", "This Idempotency-Key was used for another request.",
+                               errors=[{"field": "Idempotency-Key", "message": "Use a new key for a new request."}])
+            return json_answer(earlier.body, 200)
+    body = answer()
+    if not isinstance(body, dict):
+        return body
+    if not key:
+        return json_answer(body, 201)
+    kept = integrations.keep_answer(integration, key, payload, 201, body)
+    if kept is None:
+        return problem(409, "Conflict", "A request with this Idempotency-Key is being handled. Try again.")
+    return json_answer(kept.body, 201 if kept.body == body else 200)
+
+
+def _status_of(complaint: Complaint) -> dict:
+    return dict(reference=complaint.reference, kind=str(complaint.kind), status=str(complaint.status),
+                category=complaint.category.slug if complaint.category else None, created_at=complaint.created_at,
+                promises=_promises(complaint))
+
+
 # --- the calls -------------------------------------------------------------------------------------
 
 @blp.route("/complaints", methods=["POST"])
@@ -209,14 +238,11 @@ NOT_FOUND = "No complaint has this reference with this customer's address."
 @blp.alt_response(422, description="What to fix, per field (problem+json)")
 def file(data, idempotency_key=None):
     """File a complaint, compliment or idea: the same checks, limits, dated promises and mail as on the web."""
+    return _answered_once(idempotency_key, data, lambda: _file(data, idempotency_key))
+
+
+def _file(data, idempotency_key):
     integration = g.integration
-    if idempotency_key:
-        earlier = integrations.earlier_answer(integration, idempotency_key)
-        if earlier is not None:
-            if earlier.request_hash != integrations.request_hash(data):
-                return problem(422, "Unprocessable Content", "This Idempotency-Key was used for another request.",
-                               errors=[{"field": "Idempotency-Key", "message": "Use a new key for a new request."}])
-            return json_answer(earlier.body, 200)
     answers = dict(data, wish_amount_cents=None)
     if data.get("amount"):
         from ..services.money import parse_amount_cents
@@ -234,15 +260,9 @@ def file(data, idempotency_key=None):
     if filed.created:
         complaint.integration_id = integration.id
         db.session.flush()
-    body = FiledOut().dump(dict(reference=complaint.reference, kind=str(complaint.kind), status=str(complaint.status),
+    return FiledOut().dump(dict(reference=complaint.reference, kind=str(complaint.kind), status=str(complaint.status),
                                 status_url=public_url("public.status", token=filed.token) if filed.token else None,
                                 promises=_promises(complaint)))
-    if idempotency_key:
-        kept = integrations.keep_answer(integration, idempotency_key, data, 201, body)
-        if kept is None:
-            return problem(409, "Conflict", "A request with this Idempotency-Key is being handled. Try again.")
-        return json_answer(kept.body, 201 if kept.body == body else 200)
-    return json_answer(body, 201)
 
 
 @blp.route("/complaints/<reference>", methods=["GET"])
@@ -256,9 +276,7 @@ def status(reference, customer_email):
     complaint = _theirs(reference, customer_email)
     if complaint is None:
         return problem(404, "Not Found", NOT_FOUND)
-    return dict(reference=complaint.reference, kind=str(complaint.kind), status=str(complaint.status),
-                category=complaint.category.slug if complaint.category else None, created_at=complaint.created_at,
-                promises=_promises(complaint))
+    return _status_of(complaint)
 
 
 @blp.route("/complaints/<reference>/messages", methods=["POST"])
@@ -272,25 +290,14 @@ def status(reference, customer_email):
 def add_message(data, reference, idempotency_key=None):
     """Add the customer's message, as on their status page (the owner is told). With an
     Idempotency-Key the same message sent twice is added once."""
-    integration = g.integration
-    request_payload = dict(data, reference=reference)
-    if idempotency_key:
-        earlier = integrations.earlier_answer(integration, idempotency_key)
-        if earlier is not None:
-            if earlier.request_hash != integrations.request_hash(request_payload):
-                return problem(422, "Unprocessable Content", "This Idempotency-Key was used for another request.",
-                               errors=[{"field": "Idempotency-Key", "message": "Use a new key for a new request."}])
-            return json_answer(earlier.body, 200)
-    complaint = _theirs(reference, data["email"])
-    if complaint is None:
-        return problem(404, "Not Found", NOT_FOUND)
-    complaints.add_customer_message(complaint, data["body"].strip())
-    body = dict(reference=complaint.reference, added=True)
-    if idempotency_key:
-        kept = integrations.keep_answer(integration, idempotency_key, request_payload, 201, body)
-        if kept is None:
-            return problem(409, "Conflict", "A request with this Idempotency-Key is being handled. Try again.")
-    return json_answer(body, 201)
+    def add():
+        complaint = _theirs(reference, data["email"])
+        if complaint is None:
+            return problem(404, "Not Found", NOT_FOUND)
+        complaints.add_customer_message(complaint, data["body"].strip())
+        return dict(reference=complaint.reference, added=True)
+
+    return _answered_once(idempotency_key, dict(data, reference=reference), add)
 
 
 class ListQuery(Loose):
@@ -336,9 +343,7 @@ def list_filed(after=None, limit=25):
         query = query.where(Complaint.id < before_id)
     rows = db.session.scalars(query.order_by(Complaint.id.desc()).limit(limit + 1)).all()
     page, more = rows[:limit], len(rows) > limit
-    return dict(items=[dict(reference=c.reference, kind=str(c.kind), status=str(c.status),
-                            category=c.category.slug if c.category else None, created_at=c.created_at,
-                            promises=_promises(c)) for c in page],
+    return dict(items=[_status_of(c) for c in page],
                 next=_cursor(page[-1].id) if more else None)
 
 
