@@ -244,6 +244,15 @@ class Summary:
     come_back: dict = field(default_factory=lambda: {choice: 0 for choice in ComeBack})
     recovered: int = 0  # said solved and would come back
 
+    def add(self, solved, treatment, come_back, count: int) -> None:
+        """`count` customers who answered these three."""
+        self.answered += count
+        self.solved[solved] += count
+        self.treatment[treatment] += count
+        self.come_back[come_back] += count
+        if solved == Solved.YES and come_back == ComeBack.YES:
+            self.recovered += count
+
     def _share(self, count: int) -> float | None:
         return count / self.answered if self.answered else None
 
@@ -303,12 +312,7 @@ def summary(start: datetime, end: datetime, **filters) -> Summary:
         .join(Complaint, Complaint.id == SurveyAnswer.complaint_id).where(in_period)
         .group_by(SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back), **filters)).all()
     for solved, treatment, come_back, count in rows:
-        result.answered += count
-        result.solved[solved] += count
-        result.treatment[treatment] += count
-        result.come_back[come_back] += count
-        if solved == Solved.YES and come_back == ComeBack.YES:
-            result.recovered += count
+        result.add(solved, treatment, come_back, count)
     return result
 
 
@@ -330,11 +334,5 @@ def summaries_by_category(start: datetime, end: datetime, category_ids: list[int
         .group_by(Complaint.category_id, SurveyAnswer.solved, SurveyAnswer.treatment, SurveyAnswer.come_back),
         **filters)).all()
     for category_id, solved, treatment, come_back, count in rows:
-        result = found[category_id]
-        result.answered += count
-        result.solved[solved] += count
-        result.treatment[treatment] += count
-        result.come_back[come_back] += count
-        if solved == Solved.YES and come_back == ComeBack.YES:
-            result.recovered += count
+        found[category_id].add(solved, treatment, come_back, count)
     return found
