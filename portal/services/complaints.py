@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -33,6 +33,23 @@ def record_event(complaint: Complaint, kind: str, actor: str = "customer", visib
                   created_at=utcnow())
     complaint.events.append(event)
     return event
+
+
+def claim_new_events(watermark, batch: int = 1000) -> list[Event]:
+    """The events after an organisation's watermark (`Organisation.notices_read_to_event`, say), and
+    the watermark moved past them, so each event is read once: with a conditional update, of two
+    ticks at once only one gets them (the other gets none)."""
+    from ..models import Organisation
+    from .organisation import get_organisation
+
+    organisation = get_organisation()
+    start = getattr(organisation, watermark.key) or 0
+    events = db.session.scalars(select(Event).where(Event.id > start).order_by(Event.id).limit(batch)).all()
+    if not events:
+        return []
+    moved = db.session.execute(update(Organisation).where(Organisation.id == organisation.id, watermark == start)
+                               .values({watermark.key: events[-1].id}))
+    return events if moved.rowcount == 1 else []
 
 
 def add_status_link(complaint: Complaint) -> str:

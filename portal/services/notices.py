@@ -19,6 +19,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import (Category, CategorySubscription, Complaint, Event, Organisation, Promise, StaffNotice, User,
                       utcnow)
 from ..states import PromiseState, Role, Status
+from .complaints import claim_new_events
 from .organisation import get_calendar, get_organisation
 from .outbox import public_url, queue_mail
 
@@ -96,15 +97,8 @@ def collect(now: datetime | None = None, batch: int = 1000) -> int:
     The watermark moves with a conditional update, so of two ticks at once one reads the events.
     """
     now = now or utcnow()
-    organisation = get_organisation()
-    start = organisation.notices_read_to_event or 0
-    events = db.session.scalars(select(Event).where(Event.id > start).order_by(Event.id).limit(batch)).all()
+    events = claim_new_events(Organisation.notices_read_to_event, batch)
     if not events:
-        return 0
-    moved = db.session.execute(update(Organisation).where(
-        Organisation.id == organisation.id, Organisation.notices_read_to_event == start)
-        .values(notices_read_to_event=events[-1].id))
-    if moved.rowcount != 1:
         return 0
     made = 0
     for event in events:

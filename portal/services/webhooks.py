@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -25,7 +25,7 @@ from ..models import Event, Integration, Organisation, Webhook, WebhookDelivery,
 from ..states import MailStatus
 from .audit import audit
 from .errors import SettingError, refuse
-from .organisation import get_organisation
+from .complaints import claim_new_events
 from .outbox import backoff
 
 # What a webhook may ask for, and the event kinds that are it.
@@ -84,15 +84,8 @@ def collect(now: datetime | None = None, batch: int = 1000) -> int:
     """Turn new events into deliveries for the webhooks that asked for them; returns how many.
     The watermark moves with a conditional update, so of two ticks at once one reads the events."""
     now = now or utcnow()
-    organisation = get_organisation()
-    start = organisation.webhooks_read_to_event or 0
-    events = db.session.scalars(select(Event).where(Event.id > start).order_by(Event.id).limit(batch)).all()
+    events = claim_new_events(Organisation.webhooks_read_to_event, batch)
     if not events:
-        return 0
-    moved = db.session.execute(update(Organisation).where(
-        Organisation.id == organisation.id, Organisation.webhooks_read_to_event == start)
-        .values(webhooks_read_to_event=events[-1].id))
-    if moved.rowcount != 1:
         return 0
     hooks = db.session.scalars(select(Webhook).join(Integration, Integration.id == Webhook.integration_id).where(
         Webhook.removed_at.is_(None), Integration.revoked_at.is_(None))).all()
