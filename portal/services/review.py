@@ -70,18 +70,14 @@ class Story:
     afterwards_comment: str | None
 
 
-def _names_to_mask(complaint: Complaint) -> list[str]:
-    staff = db.session.scalars(select(User.name)).all()
-    return [complaint.name, *staff]
-
-
 def stories(month: str) -> list[Story]:
     found = []
-    rows = db.session.scalars(select(MonthStory).where(MonthStory.month == month).order_by(MonthStory.position))
+    rows = db.session.scalars(select(MonthStory).where(MonthStory.month == month).order_by(MonthStory.position)).all()
+    staff = db.session.scalars(select(User.name)).all() if rows else []  # our names are masked too
     for row in rows:
         complaint = row.complaint
         erased = complaint.anonymised_at is not None
-        names = _names_to_mask(complaint)
+        names = [complaint.name, *staff]
         reply = db.session.scalar(select(Message.body).where(
             Message.complaint_id == complaint.id, Message.author == "agent").order_by(Message.id.desc()).limit(1))
         remedy = next((o for o in reversed(complaint.offers)
