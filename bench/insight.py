@@ -197,6 +197,44 @@ def rss_kb() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
+def organisation_at_work(app, rng: random.Random, changes: int) -> None:
+    """What happens between two looks at the figures, through the services the pages use: for each
+    change, a customer writes on a complaint of the year, or its owner replies to an open one (a
+    scored reply today, and a first reply counted on the day it was filed)."""
+    from portal.extensions import db
+    from portal.models import Complaint
+    from portal.services import complaints as complaint_service, work
+
+    with app.app_context():
+        top = db.session.scalar(text("SELECT max(id) FROM complaints"))
+        for number in range(changes):
+            if number % 2 == 0:
+                complaint = db.session.get(Complaint, rng.randrange(1, top + 1))
+                complaint_service.customer_message(complaint, "Hoe staat het ervoor?", datetime.now(timezone.utc))
+            else:
+                complaint = db.session.get(Complaint, db.session.scalar(text(
+                    "SELECT id FROM complaints WHERE status IN ('in_progress', 'received') AND owner_id IS NOT NULL"
+                    " AND id > :start ORDER BY id LIMIT 1"), {"start": rng.randrange(1, top)}))
+                if complaint is not None:
+                    work.reply(complaint, complaint.owner, "Dank u voor uw bericht. Ik bel u morgen om tien uur.")
+        db.session.commit()
+        db.session.remove()
+
+
+def fold_in(app) -> tuple[int, float]:
+    """The worker's round (`flask portal insight-summary --loop`): (days counted, seconds)."""
+    from portal.extensions import db
+    from portal.services import insight_summary
+
+    with app.app_context():
+        started = time.perf_counter()
+        days = insight_summary.bring_up_to_date()
+        db.session.commit()
+        took = time.perf_counter() - started
+        db.session.remove()
+    return days, took
+
+
 def timed(client, base, path, query) -> float:
     started = time.perf_counter()
     response = client.get(path, query_string=query, **base)
@@ -211,21 +249,33 @@ def p95(times: list[float]) -> float:
     return times[max(math.ceil(len(times) * 0.95) - 1, 0)]
 
 
-def measure(url: str, requests: int) -> dict:
+def measure(url: str, requests: int, changes: int) -> dict:
+    from flask_migrate import upgrade
+
     app = seeding.make_app(url)
+    with app.app_context():
+        upgrade(directory=str(seeding.ROOT / "migrations"))  # a database seeded by an older version
+    # The summary per day and category, counted once from scratch (as after the upgrade that adds it).
+    built_days, built_seconds = fold_in(app)
     client, base = logged_in_manager(app)
     rng = random.Random(7)
     today = datetime.now(timezone.utc).date()
     results = {}
     pages = [("overview", "/insight/"), ("charter scorecard", "/insight/charter"),
              ("complaints return", "/insight/return")]
+
+    def look(path, query) -> float:
+        # Before every look, `changes` customers wrote since the worker's last round: the page
+        # folds those in itself before it reads (what a manager really gets).
+        organisation_at_work(app, rng, changes)
+        return timed(client, base, path, query)
+
     for kind in ("month", "quarter", "year"):
         for name, path in pages:
-            times = sorted(timed(client, base, path, query) for query in periods(kind, requests, today, rng))
+            times = sorted(look(path, query) for query in periods(kind, requests, today, rng))
             results[f"{name}, a {kind}"] = dict(p50=round(statistics.median(times), 1), p95=round(p95(times), 1),
                                                 max=round(times[-1], 1), requests=len(times))
-    times = sorted(timed(client, base, f"/insight/month/{query['month']}", {})
-                   for query in periods("month", requests, today, rng))
+    times = sorted(look(f"/insight/month/{query['month']}", {}) for query in periods("month", requests, today, rng))
     results["monthly review"] = dict(p50=round(statistics.median(times), 1), p95=round(p95(times), 1),
                                      max=round(times[-1], 1), requests=len(times))
     # The export: read as a browser does, chunk by chunk; the server's memory is sampled as it goes.
@@ -241,7 +291,12 @@ def measure(url: str, requests: int) -> dict:
         response.close()
         memory[kind] = dict(rows=rows - 1, seconds=round(time.perf_counter() - started, 1),
                             rss_growth_mb=round((peak - before) / 1024, 1))
-    return dict(pages=results, export=memory)
+    # The worker's round after a busy minute: 50 changes on complaints all over the year.
+    organisation_at_work(app, rng, 50)
+    worker_days, worker_seconds = fold_in(app)
+    summary = dict(built_days=built_days, built_seconds=round(built_seconds, 1), changes_per_look=changes,
+                   worker_changes=50, worker_days=worker_days, worker_seconds=round(worker_seconds, 2))
+    return dict(pages=results, export=memory, summary=summary)
 
 
 def report(command: str, info: dict, results: dict) -> str:
@@ -256,6 +311,14 @@ def report(command: str, info: dict, results: dict) -> str:
     lines += ["", "| CSV export | rows | seconds | server RSS growth while streaming |", "|---|---:|---:|---:|"]
     for kind, r in results["export"].items():
         lines.append(f"| a {kind} | {r['rows']:,} | {r['seconds']} | {r['rss_growth_mb']} MB |")
+    summary = results["summary"]
+    lines += ["", f"Before each look, {summary['changes_per_look']} change(s) no worker folded in yet (a customer's "
+              "message on a random complaint of the year, an owner's reply on a random open one): the page "
+              "counted their days again itself.", "",
+              "| the summary per day and category | days counted | seconds |", "|---|---:|---:|",
+              f"| built from scratch (after the upgrade) | {summary['built_days']} | {summary['built_seconds']} |",
+              f"| the worker's round after {summary['worker_changes']} changes | {summary['worker_days']} | "
+              f"{summary['worker_seconds']} |"]
     return "\n".join(lines) + "\n"
 
 
@@ -266,6 +329,8 @@ def main(argv=None) -> int:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=20, help="requests per page and kind of period")
     parser.add_argument("--reuse-seed", action="store_true")
+    parser.add_argument("--changes", type=int, default=2,
+                        help="changes before each look that the page folds into the summary itself")
     args = parser.parse_args(argv)
     url = seeding.normalise_url(args.database)
     if not url.startswith("postgresql"):
@@ -281,7 +346,7 @@ def main(argv=None) -> int:
         info = seed(url, args.complaints)
         DATA.mkdir(exist_ok=True)
         seed_file.write_text(json.dumps(info))
-    results = measure(url, args.requests)
+    results = measure(url, args.requests, args.changes)
     command = " ".join([".venv/bin/python", "bench/insight.py", *(argv if argv is not None else sys.argv[1:])])
     table = report(command, info, results)
     print(table)

@@ -60,10 +60,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         4, "reply_reading", "score", "higher", 60,
         {"nl": "Leesbaarheid van onze antwoorden (mediaan)", "en": "How easy our replies read (median)"},
-        {"nl": "De leesscore (Flesch-Douma, Flesch voor Engels) van elk antwoord aan een klant. Apart: hoe vaak "
-               "een antwoord toch ging na een waarschuwing voor moeilijke woorden.",
-         "en": "The reading score (Flesch-Douma, Flesch for English) of every reply to a customer. Apart: how "
-               "often a reply went anyway after a warning about difficult words."},
+        {"nl": "De leesscore (Flesch-Douma, Flesch voor Engels) van elk antwoord aan een klant, op een heel getal. "
+               "Apart: hoe vaak een antwoord toch ging na een waarschuwing voor moeilijke woorden.",
+         "en": "The reading score (Flesch-Douma, Flesch for English) of every reply to a customer, as a whole "
+               "number. Apart: how often a reply went anyway after a warning about difficult words."},
     ),
     Indicator(
         5, "customer_decides", "share", "higher", 0.9,
@@ -98,10 +98,10 @@ INDICATORS: tuple[Indicator, ...] = (
         9, "first_reply_hours", "hours", "lower", 8,
         {"nl": "Werkuren tot het eerste antwoord van een mens (mediaan)",
          "en": "Working hours to the first reply by a person (median)"},
-        {"nl": "Van indienen tot het eerste bericht van een collega, in werkuren van onze kalender. Apart: "
-               "overdrachten per klacht.",
-         "en": "From sending to the first message of a colleague, in working hours of our calendar. Apart: "
-               "hand-overs per complaint."},
+        {"nl": "Van indienen tot het eerste bericht van een collega, in werkuren van onze kalender (op een "
+               "tiende uur). Apart: overdrachten per klacht.",
+         "en": "From sending to the first message of a colleague, in working hours of our calendar (to a tenth "
+               "of an hour). Apart: hand-overs per complaint."},
     ),
     Indicator(
         10, "solved_say_customers", "share", "higher", 0.8,

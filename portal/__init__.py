@@ -160,6 +160,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .services import insight_summary  # noqa: F401  (its session hooks note what changes the figures)
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)

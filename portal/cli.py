@@ -47,6 +47,28 @@ def send_mail_command(loop, interval):
         time.sleep(interval)
 
 
+@portal_cli.command("insight-summary")
+@click.option("--rebuild", is_flag=True,
+              help="Count every day again from the complaints (after an upgrade or a restore).")
+@click.option("--loop", is_flag=True, help="Keep running and fold changes in as they come.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --loop.")
+def insight_summary_command(rebuild, loop, interval):
+    """Bring the insight summary per day and category up to date (a page does what is left)."""
+    from .services import insight_summary
+
+    if rebuild:
+        insight_summary.note_everything()
+    while True:
+        started = time.perf_counter()
+        days = insight_summary.bring_up_to_date()
+        db.session.commit()
+        if days or not loop:
+            click.echo(f"{days} day(s) counted again in {time.perf_counter() - started:.1f} s")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
 @portal_cli.command("tick")
 def tick_command():
     """What time brings: a reminder halfway through a wait for the customer, closing when the wait
@@ -54,7 +76,7 @@ def tick_command():
     missed (with a mail to the customer), the questions after a close (and their one reminder), old
     drafts tidied away, and staff told in digest mails."""
     from .models import utcnow
-    from .services import lifecycle, notices, satisfaction, webhooks
+    from .services import insight_summary, lifecycle, notices, satisfaction, webhooks
     from .services.complaints import mark_missed_promises
     from .services.filing import purge_old_drafts
 
@@ -69,6 +91,7 @@ def tick_command():
     told = notices.collect(now) + notices.promises_due_soon(now)
     hooked = webhooks.collect(now)  # integrations hear of it: `flask portal send-webhooks` sends them
     digests = notices.send_digests(now)
+    insight_summary.bring_up_to_date()  # what the steps above changed, before a manager looks
     db.session.commit()
     click.echo(f"{missed} promise(s) marked missed; {reminded} reminder(s) to answer us; "
                f"{unanswered} closed without an answer; {in_time} closed after being solved; "

@@ -503,6 +503,36 @@ class DraftsStarted(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class InsightDay(db.Model):
+    """What the insight pages add up, counted once per local day of the organisation and category
+    (services/insight_summary.py keeps it; nothing else writes it). `category_id` 0 is "no category"
+    and -1 every category together. `counts` holds every count of that day; `brief` (category rows
+    only) the few a page shows per category, so a year's breakdown reads small documents."""
+
+    __tablename__ = "insight_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    category_id: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict] = mapped_column(JSON)
+    brief: Mapped[dict | None] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("category_id", "day"),)
+
+
+class InsightStale(db.Model):
+    """A note that the summary above no longer matches: a day changed, or a complaint did (`part`:
+    "all" its days, or its "filed", "ended" or "survey" day, worked out when the summary is brought
+    up to date), or (all empty) everything did."""
+
+    __tablename__ = "insight_stale"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[str | None] = mapped_column(String(10))
+    day: Mapped[date | None] = mapped_column(Date)
+
+
 class Note(db.Model):
     """An internal note: for colleagues, never shown to the customer."""
 
@@ -739,6 +769,10 @@ Index("ix_complaints_survey_asked_at", Complaint.survey_asked_at,
       postgresql_include=["id", "kind", "category_id", "channel", "root_cause", "owner_id"])
 Index("ix_promises_due_at", Promise.due_at, postgresql_include=["complaint_id", "key", "state", "missed_at"])
 Index("ix_offers_made_at", Offer.made_at, postgresql_include=["complaint_id", "state", "amount_cents", "remedy"])
+# The insight summary counts a day's promises, offers and replies under their complaint's category,
+# kind and root cause: read from this index alone, not from the complaints' wide rows.
+Index("ix_complaints_id_dimensions", Complaint.id, postgresql_include=["category_id", "kind", "root_cause"])
+Index("ix_offers_carried_out_at", Offer.carried_out_at, postgresql_include=["complaint_id", "state", "amount_cents"])
 Index("ix_messages_created_at", Message.created_at,
       postgresql_include=["complaint_id", "author", "reading_score", "lint_warned"])
 

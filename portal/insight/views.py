@@ -17,7 +17,7 @@ from ..extensions import db
 from ..formatting import current_language
 from ..models import Category, User, utcnow
 from ..i18n import lazy_gettext as _l
-from ..services import insight, review, satisfaction
+from ..services import insight, insight_summary, review
 from ..services.errors import DomainError
 from ..services.mandate import REMEDIES
 from ..services.organisation import get_calendar
@@ -29,8 +29,16 @@ from . import bp, charts
 FILTER_ARGS = ("from", "to", "month", "category", "kind", "channel", "root_cause", "owner", "remedy")
 
 
+def _up_to_date() -> None:
+    """Fold what changed since the worker last did into the summary, and keep it (the figures then
+    never lag behind the complaints; services/insight_summary.py)."""
+    if insight_summary.bring_up_to_date():
+        db.session.commit()
+
+
 def _asked():
     """The period and filters in the query string, and the problems with them (then the default)."""
+    _up_to_date()
     today = get_calendar().local_date(utcnow())
     problems = []
     try:
@@ -211,15 +219,14 @@ def _month_figures(month: str):
     period = review.month_period(month)
     if period is None:
         abort(404)
+    _up_to_date()
     before = period.before()
-    start, end = period.bounds()
-    before_start, before_end = before.bounds()
     found = insight.signals(period)
     return dict(
         month=month, period=period, signals=found, signals_before=insight.signals(before),
         silent=insight.silent_majority(found.complaints), costs=insight.costs(period),
-        costs_before=insight.costs(before), survey=satisfaction.summary(start, end),
-        survey_before=satisfaction.summary(before_start, before_end), rows=insight.scorecard(period),
+        costs_before=insight.costs(before), survey=insight.survey(period),
+        survey_before=insight.survey(before), rows=insight.scorecard(period),
         causes=insight.root_causes(period, found=found), improvements=review.improvements_of(period),
         stories=review.stories(month), names=dict(root_cause=ROOT_CAUSES, trend=TREND_WORDS, meets=MEETS_WORDS),
         month_name=format_date(period.first, "LLLL yyyy", locale=current_language()))

@@ -30,7 +30,7 @@ from ..extensions import db
 from ..models import (Category, Complaint, Draft, DraftsStarted, Event, OutboxMail, Promise, StatusLink, User,
                       earliest_open_due, utcnow)
 from ..states import Channel, ContactBy, Kind, Status, Wish
-from . import timelines
+from . import insight_summary, timelines
 from .calendar import BusinessCalendar
 from .complaints import add_status_link, record_event, status_url_for_mail
 from .errors import DomainError, refuse
@@ -316,6 +316,7 @@ def _insert_filing(complaint: Complaint, mail: dict) -> int | None:
         if rows:
             connection.execute(insert(model), [_columns(row, complaint_id=complaint_id) for row in rows])
     connection.execute(insert(OutboxMail), [mail | {"complaint_id": complaint_id}])
+    insight_summary.note_filed(connection, complaint_id)
     return complaint_id
 
 

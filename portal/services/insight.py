@@ -23,7 +23,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import (Category, Complaint, DraftsStarted, Event, Improvement, ImprovementLink, Message, Offer,
                       Promise, SurveyAnswer)
 from ..states import Channel, HandledAs, Kind, OfferState, PromiseState, RootCause, Solved, Status, Wish
-from . import satisfaction
+from . import insight_summary, satisfaction
 from .errors import DomainError, refuse
 from .mandate import REMEDIES
 from .organisation import get_calendar, get_organisation
@@ -154,7 +154,52 @@ class Signals:
         return self.by_kind[Kind.COMPLAINT]
 
 
+def summarised(filters: Filters, kind: Kind | None = None) -> bool:
+    """Whether the summary per day and category answers for these filters (every category or one;
+    `kind`: the kind the figure narrows to anyway). Other filters are counted from the complaints."""
+    narrowed = filters.as_dict()
+    narrowed.pop("category_id", None)
+    if kind is not None and narrowed.get("kind") == kind:
+        narrowed.pop("kind")
+    return not narrowed
+
+
+def _read(period: Period, filters: Filters) -> insight_summary.Read:
+    return insight_summary.read(period.first, period.last, filters.category_id)
+
+
+def _categories() -> dict:
+    return {c.id: c for c in db.session.scalars(select(Category))}
+
+
+def _unknown(value: str):
+    return value or None
+
+
 def signals(period: Period, filters: Filters = Filters()) -> Signals:
+    if not summarised(filters):
+        return signals_counted(period, filters)
+    read, result, categories = _read(period, filters), Signals(), _categories()
+    result.by_kind = Counter({Kind(kind): count for kind, count in read.prefixed("kind:").items()})
+    result.by_channel = Counter(read.prefixed("channel:"))
+    result.handled_as = Counter({_unknown(key): count for key, count in read.prefixed("handled:").items()})
+    result.by_bucket = [(label, Counter({Kind(kind): count for kind, count in
+                                         read.prefixed("kind:", read.within(first, last)).items()}))
+                        for label, first, last in period.buckets()]
+    by_category, causes = [], {}
+    for category_id, brief in read.by_category.items():
+        total = sum(read.prefixed("kind:", brief).values())
+        if total:
+            by_category.append((categories.get(category_id), total))
+        cause = Counter({_unknown(key): count for key, count in read.prefixed("cause:", brief).items()})
+        if cause:
+            causes[categories.get(category_id)] = cause
+    result.by_category = sorted(by_category, key=lambda row: -row[1])
+    result.causes = causes
+    return result
+
+
+def signals_counted(period: Period, filters: Filters = Filters()) -> Signals:
     """One grouped pass over the complaints filed in the period: every count below comes from it."""
     result = Signals()
     bucket = bucket_of(Complaint.created_at, period)
@@ -240,7 +285,39 @@ class Costs:
         return round(self.handled * self.minutes_per_complaint * self.cost_per_hour_cents / 60)
 
 
+def _money(counts: dict, prefix: str) -> Money:
+    return Money(offered=counts.get(prefix + "offered", 0), accepted=counts.get(prefix + "accepted", 0),
+                 carried_out=counts.get(prefix + "carried", 0), count=counts.get(prefix + "count", 0))
+
+
+def _costs_settings(result: Costs) -> Costs:
+    organisation = get_organisation()
+    result.cost_per_hour_cents = organisation.handling_cost_per_hour_cents or 0
+    result.minutes_per_complaint = organisation.handling_minutes_per_complaint or 0
+    return result
+
+
 def costs(period: Period, filters: Filters = Filters()) -> Costs:
+    if not summarised(filters):
+        return costs_counted(period, filters)
+    read, result, categories = _read(period, filters), Costs(), _categories()
+    result.total = _money(read.total, "money:")
+    for key in read.total:
+        if key.startswith("money.remedy:") and key.endswith(":count"):
+            remedy = key[len("money.remedy:"):-len(":count")]
+            result.by_remedy[remedy] = _money(read.total, f"money.remedy:{remedy}:")
+        elif key.startswith("money.cause:") and key.endswith(":count"):
+            cause = key[len("money.cause:"):-len(":count")]
+            result.by_root_cause[_unknown(cause)] = _money(read.total, f"money.cause:{cause}:")
+    for category_id, brief in read.by_category.items():
+        if brief.get("money:count"):
+            result.by_category[categories.get(category_id)] = _money(brief, "money:")
+    result.by_bucket = [(label, _money(read.within(first, last), "money:")) for label, first, last in period.buckets()]
+    result.handled = read.total.get("ended", 0)
+    return _costs_settings(result)
+
+
+def costs_counted(period: Period, filters: Filters = Filters()) -> Costs:
     result = Costs()
     labels = [label for label, _first, _last in period.buckets()]
     per_bucket = [Money() for _ in labels]
@@ -258,12 +335,9 @@ def costs(period: Period, filters: Filters = Filters()) -> Costs:
                       result.by_root_cause[root_cause], per_bucket[index]):
             money.add(state, cents, count)
     result.by_bucket = list(zip(labels, per_bucket, strict=True))
-    organisation = get_organisation()
-    result.cost_per_hour_cents = organisation.handling_cost_per_hour_cents or 0
-    result.minutes_per_complaint = organisation.handling_minutes_per_complaint or 0
     result.handled = db.session.scalar(filters.apply(
         select(func.count()).where(period.contains(ENDED_AT), Complaint.status.in_(Status.ENDED)))) or 0
-    return result
+    return _costs_settings(result)
 
 
 # --- 5. where the issue sits -----------------------------------------------------------------------
@@ -280,11 +354,30 @@ def top_categories(period: Period, filters: Filters = Filters(), limit: int = 5,
     causes = (found or signals(period, filters)).causes
     volume = sorted(((category, sum(counts.values())) for category, counts in causes.items() if category is not None),
                     key=lambda row: -row[1])[:limit]
+    if summarised(filters.without_kind()):
+        read = _read(period, filters)
+        return [(category, count, survey_of(read.by_category[category.id])) for category, count in volume]
     start, end = period.bounds()
     narrowed = filters.as_dict()
     narrowed.pop("kind", None)
     surveys = satisfaction.summaries_by_category(start, end, [category.id for category, _count in volume], **narrowed)
     return [(category, count, surveys[category.id]) for category, count in volume]
+
+
+def survey(period: Period) -> satisfaction.Summary:
+    """What the customers asked in the period answered (every category)."""
+    return survey_of(_read(period, Filters()).total)
+
+
+def survey_of(counts: dict) -> satisfaction.Summary:
+    """The survey's figures from the summary's counts (the same as satisfaction.summary counts)."""
+    found = satisfaction.Summary(asked=counts.get("asked", 0), recovered=counts.get("recovered", 0))
+    for choices, prefix in ((found.solved, "solved:"), (found.treatment, "treatment:"),
+                            (found.come_back, "come_back:")):
+        for choice in choices:
+            choices[choice] = counts.get(f"{prefix}{choice}", 0)
+    found.answered = sum(found.solved.values())
+    return found
 
 
 # --- 6. you said, we did, and did it help ----------------------------------------------------------
@@ -302,10 +395,37 @@ class Effect:
     costs_after: int
 
 
-def improvement_effects(today: date) -> list[Effect]:
+def _effect_summarised(period: Period, category_ids: list[int], causes: list[str]) -> tuple[int, int]:
+    """(complaints, offered cents) of these categories and root causes (all causes when none)."""
+    read = insight_summary.read(period.first, period.last)
+    complaints = offered = 0
+    for category_id in category_ids:
+        brief = read.by_category.get(category_id, {})
+        by_cause, cents = read.prefixed("cause:", brief), read.prefixed("effect:", brief)
+        wanted = causes or set(by_cause) | set(cents)
+        complaints += sum(by_cause.get(cause, 0) for cause in wanted)
+        offered += sum(cents.get(cause, 0) for cause in wanted)
+    return complaints, offered
+
+
+def _effect_counted(period: Period, category_ids: list[int], causes: list[str]) -> tuple[int, int]:
+    where = [period.contains(Complaint.created_at), Complaint.kind == Kind.COMPLAINT,
+             Complaint.category_id.in_(category_ids)]
+    if causes:
+        where.append(Complaint.root_cause.in_(causes))
+    complaints = db.session.scalar(select(func.count()).where(*where)) or 0
+    offered = db.session.scalar(
+        select(func.coalesce(func.sum(Offer.amount_cents), 0))
+        .join(Complaint, Complaint.id == Offer.complaint_id)
+        .where(*where, Offer.state.in_(PUT_TO_CUSTOMER))) or 0
+    return complaints, int(offered)
+
+
+def improvement_effects(today: date, counted: bool = False) -> list[Effect]:
     """For each published improvement: the complaints in the categories and root causes of the
     complaints that led to it, and what was offered on them, in as many days before its "since" date
-    as have passed after it (up to today)."""
+    as have passed after it (up to today). From the summary; `counted`: from the complaints."""
+    count = _effect_counted if counted else _effect_summarised
     found = []
     improvements = db.session.scalars(select(Improvement).where(Improvement.published_at.is_not(None))
                                       .order_by(Improvement.since.desc())).all()
@@ -322,18 +442,7 @@ def improvement_effects(today: date) -> list[Effect]:
             continue
         after = Period(improvement.since, today)
         before = Period(improvement.since - timedelta(days=after.days), improvement.since - timedelta(days=1))
-        counts = []
-        for period in (before, after):
-            where = [period.contains(Complaint.created_at), Complaint.kind == Kind.COMPLAINT,
-                     Complaint.category_id.in_(category_ids)]
-            if causes:
-                where.append(Complaint.root_cause.in_(causes))
-            complaints = db.session.scalar(select(func.count()).where(*where)) or 0
-            offered = db.session.scalar(
-                select(func.coalesce(func.sum(Offer.amount_cents), 0))
-                .join(Complaint, Complaint.id == Offer.complaint_id)
-                .where(*where, Offer.state.in_(PUT_TO_CUSTOMER))) or 0
-            counts.append((complaints, int(offered)))
+        counts = [count(period, category_ids, causes) for period in (before, after)]
         categories = [db.session.get(Category, cid) for cid in category_ids]
         found.append(Effect(improvement, categories, causes, before, after,
                             counts[0][0], counts[1][0], counts[0][1], counts[1][1]))
@@ -369,14 +478,26 @@ class Facts:
     million complaints is then two scans, not twenty): those filed in the period, and those that
     ended in it (with what was offered on them)."""
 
-    def __init__(self, period: Period, filters: Filters, apart: bool = True):
+    def __init__(self, period: Period, filters: Filters, apart: bool = True, counted: bool = False):
         # `apart`: also the figures shown apart (hand-overs, reopenings); the period before needs
-        # only each indicator's own figure.
+        # only each indicator's own figure. `counted`: from the complaints, not from the summary.
         self.period, self.filters, self.apart = period, filters, apart
+        self.read = _read(period, filters) if summarised(filters) and not counted else None
         self._filed = self._ended = None
+
+    def _filed_summarised(self) -> dict:
+        total, complaint = self.read.total, f"kind:{Kind.COMPLAINT}"
+        told = {c.id for c in db.session.scalars(select(Category)) if (c.cannot_do_nl or "") or (c.cannot_do_en or "")}
+        return {"signals": sum(self.read.prefixed("kind:").values()), "web": total.get("channel:web", 0),
+                "complaints": total.get(complaint, 0),
+                "limits_told": sum(brief.get(complaint, 0) for cid, brief in self.read.by_category.items()
+                                   if cid in told),
+                **{key: total.get(key, 0) for key in ("dated", "escalated", "waiting", "wrote_first")}}
 
     @property
     def filed(self) -> dict:
+        if self._filed is None and self.read is not None:
+            self._filed = self._filed_summarised()
         if self._filed is None:
             told = or_(func.coalesce(Category.cannot_do_nl, "") != "", func.coalesce(Category.cannot_do_en, "") != "")
             is_complaint = Complaint.kind == Kind.COMPLAINT
@@ -396,6 +517,9 @@ class Facts:
 
     @property
     def ended(self) -> dict:
+        if self._ended is None and self.read is not None:
+            self._ended = {key: self.read.total.get(key, 0)
+                           for key in ("asked_money", "asked_money_offered", "with_offer", "accepted", "resolved")}
         if self._ended is None:
             reached, accepted = Complaint.offer_reached_at.is_not(None), Complaint.offer_accepted_at.is_not(None)
             asked_money = and_(Complaint.kind == Kind.COMPLAINT, Complaint.wish == Wish.COMPENSATION)
@@ -426,6 +550,13 @@ def _filing_completion(facts: Facts) -> Measured:
 
 
 def _promises_kept(facts: Facts) -> Measured:
+    if facts.read is not None:
+        kept_by, missed_by = facts.read.prefixed("kept:"), facts.read.prefixed("missed:")
+        kept, missed = sum(kept_by.values()), sum(missed_by.values())
+        per_step = {key: _share(kept_by.get(key, 0), kept_by.get(key, 0) + missed_by.get(key, 0))
+                    for key in sorted(set(kept_by) | set(missed_by))}
+        return Measured(_share(kept, kept + missed), kept + missed,
+                        {"moved": facts.read.total.get("moved", 0), "per_step": per_step})
     period, filters = facts.period, facts.filters
     rows = db.session.execute(filters.on(
         select(Promise.key, Promise.state, Promise.missed_at.is_(None), func.count())
@@ -457,7 +588,13 @@ def _median(column, query) -> float | None:
 
 
 def _reply_reading(facts: Facts) -> Measured:
-    """Read from what each reply kept when it was sent (work._our_message): no text is scored here."""
+    """Read from what each reply kept when it was sent (work._our_message): no text is scored here.
+    The median is of the scores rounded to a whole number (as the summary keeps them)."""
+    if facts.read is not None:
+        count, warned = facts.read.total.get("replies", 0), facts.read.total.get("warned", 0)
+        if not count:
+            return Measured(None, 0, {"warned_sent": None})
+        return Measured(facts.read.median("score:"), count, {"warned_sent": warned / count})
     period, filters = facts.period, facts.filters
     ours = filters.on(select(Message.id).where(
         Message.author == "agent", period.contains(Message.created_at), Message.reading_score.is_not(None)),
@@ -466,15 +603,18 @@ def _reply_reading(facts: Facts) -> Measured:
         func.count(), func.coalesce(func.sum(case((Message.lint_warned.is_(True), 1), else_=0)), 0))).one()
     if not count:
         return Measured(None, 0, {"warned_sent": None})
-    return Measured(_median(Message.reading_score, ours), count, {"warned_sent": warned / count})
+    return Measured(_median(insight_summary.rounded_score(), ours), count, {"warned_sent": warned / count})
 
 
 def _customer_decides(facts: Facts) -> Measured:
     period, filters = facts.period, facts.filters
-    rows = dict(db.session.execute(filters.on(
-        select(Offer.state, func.count())
-        .where(period.contains(Offer.made_at), Offer.state.in_([*ACCEPTED, OfferState.DECLINED, OfferState.ENDED]))
-        .group_by(Offer.state), Offer.complaint_id)).all())
+    if facts.read is not None:
+        rows = {OfferState(state): count for state, count in facts.read.prefixed("state:").items()}
+    else:
+        rows = dict(db.session.execute(filters.on(
+            select(Offer.state, func.count())
+            .where(period.contains(Offer.made_at), Offer.state.in_([*ACCEPTED, OfferState.DECLINED, OfferState.ENDED]))
+            .group_by(Offer.state), Offer.complaint_id)).all())
     answered = sum(rows.get(state, 0) for state in (*ACCEPTED, OfferState.DECLINED))
     ended = answered + rows.get(OfferState.ENDED, 0)
     return Measured(_share(answered, ended), ended)
@@ -499,8 +639,14 @@ def _limits_told(facts: Facts) -> Measured:
 
 
 def _first_reply_hours(facts: Facts) -> Measured:
-    """The working hours each customer waited for our first message, kept when it was sent."""
+    """The working hours each customer waited for our first message, kept when it was sent (the
+    median of them to a tenth of an hour, as the summary keeps them)."""
     period, filters = facts.period, facts.filters
+    if facts.read is not None:
+        count, waiting = facts.filed["signals"], facts.filed["waiting"]
+        handovers = facts.read.total.get("handovers", 0) if facts.apart else None
+        return Measured(facts.read.median("hours:") if count > waiting else None, count,
+                        {"waiting": waiting, "handovers": handovers / count if count and facts.apart else None})
     filed = filters.apply(select(Complaint.id).where(period.contains(Complaint.created_at)))
     count, waiting = facts.filed["signals"], facts.filed["waiting"]
     handovers = None
@@ -509,7 +655,7 @@ def _first_reply_hours(facts: Facts) -> Measured:
             select(func.count()).select_from(Event).join(Complaint, Complaint.id == Event.complaint_id)
             .where(period.contains(Complaint.created_at), Event.kind == "handed_over"))) or 0
     replied = filed.where(Complaint.first_reply_hours.is_not(None))
-    return Measured(_median(Complaint.first_reply_hours, replied) if count > waiting else None, count,
+    return Measured(_median(insight_summary.rounded_hours(), replied) if count > waiting else None, count,
                     {"waiting": waiting, "handovers": handovers / count if count and handovers is not None else None})
 
 
@@ -518,12 +664,18 @@ def _solved_say_customers(facts: Facts) -> Measured:
     start, end = period.bounds()
     narrowed = filters.as_dict()
     narrowed.pop("kind", None)
-    survey = satisfaction.summary(start, end, **narrowed)
+    if facts.read is not None:
+        survey = survey_of(facts.read.total)
+    else:
+        survey = satisfaction.summary(start, end, **narrowed)
     if not facts.apart:
         return Measured(survey.solved_share[Solved.YES], survey.answered)
-    reopened = db.session.scalar(filters.on(
-        select(func.count()).where(period.contains(Event.created_at), Event.kind == "reopened"),
-        Event.complaint_id)) or 0
+    if facts.read is not None:
+        reopened = facts.read.total.get("reopened", 0)
+    else:
+        reopened = db.session.scalar(filters.on(
+            select(func.count()).where(period.contains(Event.created_at), Event.kind == "reopened"),
+            Event.complaint_id)) or 0
     ended, filed = facts.ended, facts.filed
     accepted, offered, resolved = ended["accepted"], ended["with_offer"], ended["resolved"]
     escalated, filed = filed["escalated"], filed["complaints"]
@@ -572,8 +724,10 @@ class ScoreRow:
         return "better" if higher == (self.indicator.better == "higher") else "worse"
 
 
-def scorecard(period: Period, filters: Filters = Filters()) -> list[ScoreRow]:
-    now, before = Facts(period, filters), Facts(period.before(), filters, apart=False)
+def scorecard(period: Period, filters: Filters = Filters(), counted: bool = False) -> list[ScoreRow]:
+    """Each right's indicator now and in the period before (`counted`: from the complaints, not
+    from the summary: what the summary is checked against)."""
+    now, before = Facts(period, filters, counted=counted), Facts(period.before(), filters, apart=False, counted=counted)
     return [ScoreRow(indicator, target_of(indicator), measure(indicator, period, filters, now),
                      measure(indicator, before.period, filters, before)) for indicator in INDICATORS]
 
@@ -647,6 +801,21 @@ class ComplaintsReturn:
 
 
 def complaints_return(period: Period, filters: Filters = Filters()) -> ComplaintsReturn:
+    if not summarised(filters, kind=Kind.COMPLAINT):
+        return complaints_return_counted(period, filters)
+    total = _read(period, filters).total
+    result = ComplaintsReturn(
+        received=total.get(f"kind:{Kind.COMPLAINT}", 0),
+        open_at_start=insight_summary.open_on(period.first, filters.category_id),
+        open_at_end=insight_summary.open_on(period.last + timedelta(days=1), filters.category_id),
+        redress_cents=total.get("redress", 0))
+    (result.closed, result.upheld, result.within_3_working_days, result.within_4_weeks, result.weeks_4_to_8,
+     result.over_8_weeks, result.over_6_weeks) = (total.get(key, 0) for key in (
+        "closed", "upheld", "within_3wd", "within_4w", "w4_8", "over_8w", "over_6w"))
+    return result
+
+
+def complaints_return_counted(period: Period, filters: Filters = Filters()) -> ComplaintsReturn:
     start, end = period.bounds()
     result = ComplaintsReturn()
     filters = replace(filters, kind=Kind.COMPLAINT)
