@@ -69,6 +69,54 @@ def insight_summary_command(rebuild, loop, interval):
         time.sleep(interval)
 
 
+@portal_cli.command("fetch-mail")
+@click.option("--loop", is_flag=True, help="Keep running and read new mail as it arrives.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between rounds with --loop.")
+def fetch_mail_command(loop, interval):
+    """Read the complaints mailbox (IMAP_HOST …): replies land on their complaint, new mail is a new signal."""
+    from .services.inbound import fetch_mailbox
+
+    config = current_app.config
+    if not (config.get("IMAP_HOST") and config.get("IMAP_USER") and config.get("MAIL_REPLY_ADDRESS")):
+        click.echo("Set IMAP_HOST, IMAP_USER, IMAP_PASSWORD and MAIL_REPLY_ADDRESS to read the complaints mailbox.")
+        return
+    while True:
+        try:
+            taken = fetch_mailbox(config)
+        except OSError as error:  # the mail server is down: try again at the next round
+            if not loop:
+                raise click.ClickException(f"could not read the mailbox: {error}") from error
+            click.echo(f"could not read the mailbox ({error}); trying again in {interval:.0f} s")
+            taken = 0
+        if taken or not loop:
+            click.echo(f"{taken} mail(s) taken")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@portal_cli.command("receive-mail")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8025, show_default=True, type=int)
+def receive_mail_command(host, port):
+    """Run an SMTP receiver for mail routed to the complaints address (aiosmtpd); stops with Ctrl-C."""
+    from aiosmtpd.controller import Controller
+
+    from .services.inbound import SmtpHandler
+
+    controller = Controller(SmtpHandler(current_app._get_current_object()), hostname=host, port=port,
+                            data_size_limit=current_app.config["INBOUND_MAX_BYTES"] * 2)
+    controller.start()
+    click.echo(f"receiving mail on {host}:{port}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 @portal_cli.command("tick")
 def tick_command():
     """What time brings: a reminder halfway through a wait for the customer, closing when the wait

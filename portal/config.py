@@ -31,6 +31,19 @@ class Config:
     MAIL_TIMEOUT = 10
     # A mail is tried again (at most hourly) until it is this old; only then it counts as failed.
     MAIL_GIVE_UP_AFTER_HOURS = int(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", 7 * 24))
+    # Replies by e-mail (services/inbound.py): the complaints address customers answer to. Each mail
+    # about a complaint gets a Reply-To with a tag of its own (klacht+<tag>@…); a mail to the plain
+    # address is a new signal. Empty: no Reply-To, and nothing is read.
+    MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS")
+    INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25_000_000))  # a larger mail gets a kind answer
+    # `flask portal fetch-mail`: the mailbox the complaints address delivers to (IMAPS by default).
+    IMAP_HOST = os.environ.get("IMAP_HOST")
+    IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
+    IMAP_USER = os.environ.get("IMAP_USER")
+    IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD")
+    IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+    IMAP_DONE_FOLDER = os.environ.get("IMAP_DONE_FOLDER", "Gehoord-verwerkt")  # read mail is moved here
+    IMAP_CA_FILE = os.environ.get("IMAP_CA_FILE")  # a certificate authority of your own (else the system's)
 
     # Public base URL for links in mail sent from a worker (no request to read it from).
     # Production has no default: a mail with a link to 127.0.0.1 reaches no customer.
@@ -69,6 +82,7 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")  # see DEVELOPMENT_SECRETS
     SHOW_DEV_OUTBOX = True
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # `make run`
+    MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "klacht@gehoord.example")
 
 
 class TestingConfig(Config):
@@ -82,6 +96,7 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     SERVER_NAME = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAIL_REPLY_ADDRESS = "klacht@gehoord.example"
 
 
 class ProductionConfig(Config):

@@ -479,6 +479,9 @@ class OutboxMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the customer's answer goes: the complaints address with a tag of this mail's own
+    # (services/inbound.py); None for a mail not about a complaint.
+    reply_to: Mapped[str | None] = mapped_column(String(254))
 
 
 class Draft(db.Model):
@@ -501,6 +504,44 @@ class DraftsStarted(db.Model):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ReplyAddress(db.Model):
+    """A tag in the Reply-To of a mail to a customer (`klacht+<tag>@…`): an answer to that mail lands
+    on this complaint. The tag is a secret like a status link's token, so only its hash is kept."""
+
+    __tablename__ = "reply_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    tag_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InboundMail(db.Model):
+    """Every mail that came in (by IMAP or by the SMTP receiver) and what became of it: "added" to a
+    complaint as the customer's message, "filed" as a new signal, "held" for the owner (another
+    address than the complaint's), "answered" (too large, or for a complaint that ended: the sender
+    got one kind answer) or "ignored" (an auto-reply or a bounce: never answered). The whole
+    original is kept for the agents; `message_key` makes a mail read twice count once."""
+
+    __tablename__ = "inbound_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(300), unique=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    sender: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    reply_text: Mapped[str | None] = mapped_column(Text)  # what they wrote, without the quoted history
+    original: Mapped[str | None] = mapped_column(Text)  # the whole mail as text, for the agents
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a held mail the owner added or set aside
+
+    complaint: Mapped[Complaint | None] = relationship()
+    message: Mapped[Message | None] = relationship()
 
 
 class InsightDay(db.Model):

@@ -165,6 +165,7 @@ class Channel(StrEnum):
     LETTER = "letter"
     API = "api"  # another system filed it for the customer (a chatbot, a phone system, an app)
     AMBASSADOR = "ambassador"  # a colleague heard it (at a party, in a shop, on the street) and passed it on
+    MAIL = "mail"  # a mail to the complaints address (services/inbound.py)
 
 
 class ContactBy(StrEnum):

@@ -13,10 +13,10 @@ from charter.lint import lint
 from ..access import role_required
 from ..extensions import db
 from ..forms import choices
-from ..models import Complaint, Offer, Promise, User, utcnow
+from ..models import Complaint, InboundMail, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import filing, insight, lifecycle, mandate, people, work
+from ..services import filing, inbound, insight, lifecycle, mandate, people, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
@@ -144,6 +144,10 @@ def _render_detail(complaint: Complaint, status=200, **forms):
         classify.chance_to_improve.data = "yes" if complaint.chance_to_improve else "no"
         classify.improvement_note.data = complaint.improvement_note
     context["page_errors"] = any(context[name].errors for name in DETAIL_FORMS)
+    mails = db.session.scalars(select(InboundMail).where(InboundMail.complaint_id == complaint.id)
+                               .order_by(InboundMail.received_at)).all()
+    context["mail_of_message"] = {mail.message_id: mail for mail in mails if mail.message_id is not None}
+    context["mails_aside"] = [mail for mail in mails if mail.outcome in ("held", "answered")]
     return render_template("agent/complaint.html", complaint=complaint, now=utcnow(), can_move=work.can_move,
                            calendar=get_calendar(), reply_templates=REPLY_TEMPLATES,
                            accepted_offer=lifecycle.accepted_offer(complaint),
@@ -188,6 +192,44 @@ def clear_attention(reference):
     else:
         flash(_l("Taken off your list. A new message from the customer puts it back."), "success")
     return redirect(url_for("agent.complaint_page", reference=reference))
+
+
+def _held_mail(reference: str, inbound_id: int) -> tuple[Complaint, InboundMail]:
+    complaint = _complaint_or_404(reference)
+    found = db.session.get(InboundMail, inbound_id)
+    if found is None or found.complaint_id != complaint.id:
+        abort(404)
+    return complaint, found
+
+
+@bp.route("/complaints/<reference>/mails/<int:inbound_id>/add", methods=["POST"])
+@role_required("agent")
+def add_held_mail(reference, inbound_id):
+    """A mail from another address than the complaint's: the owner adds it as the customer's message."""
+    complaint, found = _held_mail(reference, inbound_id)
+    try:
+        inbound.add_held(found, current_user)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_l("The mail is in the conversation now."), "success")
+    return redirect(url_for("agent.complaint_page", reference=complaint.reference) + "#messages")
+
+
+@bp.route("/complaints/<reference>/mails/<int:inbound_id>/set-aside", methods=["POST"])
+@role_required("agent")
+def set_aside_mail(reference, inbound_id):
+    complaint, found = _held_mail(reference, inbound_id)
+    try:
+        inbound.set_aside(found, current_user)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_l("The mail is set aside. It stays on this page, and the customer's conversation is unchanged."),
+              "success")
+    return redirect(url_for("agent.complaint_page", reference=complaint.reference) + "#mails")
 
 
 @bp.route("/complaints/<reference>/reply", methods=["POST"])

@@ -21,6 +21,8 @@ from ..models import Complaint, OutboxMail, utcnow
 from ..states import MailStatus
 
 BACKOFF_CAP = timedelta(hours=1)
+AUTO_REPLIES = frozenset({"mail_not_added"})  # services/inbound.py answers a mail it could not take
+AUTO_REPLY_HEADERS = {"Auto-Submitted": "auto-replied"}
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -85,6 +87,7 @@ def write_waiting(now: datetime | None = None, limit: int = 100) -> tuple[int, i
         try:
             columns = WRITERS[row.kind](row)
             row.subject, row.body_text, row.body_html = columns["subject"], columns["body_text"], columns["body_html"]
+            row.reply_to = columns.get("reply_to")
             db.session.commit()
             written += 1
         except Exception as error:  # a mail that cannot be written is tried again, and reported
@@ -115,12 +118,16 @@ def _failed(row: OutboxMail, error: Exception, now: datetime) -> None:
 
 def render_mail(kind: str, recipient: str, language: str, subject: Callable[[], str],
                 complaint: Complaint | None = None, **context) -> dict:
-    """The outbox row's columns for a mail (without the complaint): rendered, not stored yet."""
+    """The outbox row's columns for a mail (without the complaint): rendered, not stored yet. A
+    mail about a complaint gets a Reply-To of its own, so the customer's answer lands on it."""
+    from .inbound import reply_address_for
+
     with force_locale(language):
         context.update(complaint=complaint, language=language)
         return dict(kind=kind, recipient=recipient, language=language, subject=str(subject()),
                     body_text=render_template(f"mail/{kind}.txt", **context),
-                    body_html=render_template(f"mail/{kind}.html", **context))
+                    body_html=render_template(f"mail/{kind}.html", **context),
+                    reply_to=reply_address_for(complaint) if complaint is not None else None)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -136,8 +143,11 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
         if row is None:
             break
         try:
-            message = MailMessage(subject=row.subject, recipients=[row.recipient],
-                                  body=row.body_text, html=row.body_html)
+            message = MailMessage(subject=row.subject, recipients=[row.recipient], body=row.body_text,
+                                  html=row.body_html, reply_to=row.reply_to,
+                                  # Our answers to a mail that came in never start a loop with an
+                                  # autoresponder (RFC 3834); every other mail may be answered.
+                                  extra_headers=AUTO_REPLY_HEADERS if row.kind in AUTO_REPLIES else None)
             mail.send(message)
         except Exception as error:  # any failure of the mail server: try again later
             _failed(row, error, now)

@@ -14,7 +14,7 @@ from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from ..extensions import db
-from ..models import Complaint, Draft, OutboxMail, User, utcnow
+from ..models import Complaint, Draft, InboundMail, OutboxMail, User, utcnow
 from ..states import MailStatus, Status
 from .complaints import end_open_promises, record_event
 from .errors import DomainError
@@ -110,7 +110,12 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
         .values(status=MailStatus.CANCELLED))
     db.session.execute(
         update(OutboxMail).where(OutboxMail.complaint_id == complaint.id)
-        .values(recipient=ERASED, body_text=ERASED, body_html=ERASED, last_error=None))
+        .values(recipient=ERASED, body_text=ERASED, body_html=ERASED, last_error=None, reply_to=None))
+    # Mails they sent us (services/inbound.py): the words and the address go. The reply tags stay
+    # (only hashes): an answer that still comes gets the kind "this has ended" mail, nothing more.
+    db.session.execute(
+        update(InboundMail).where(InboundMail.complaint_id == complaint.id)
+        .values(sender=ERASED, subject=None, reply_text=None, original=None))
     complaint.anonymised_at = now
     event = record_event(complaint, "anonymised", actor=actor, user_id=user_id, visible=False)
     event.created_at = now

@@ -114,6 +114,7 @@ CHANNEL_NAMES = {
     "in_person": _l("In person, somewhere else"), "letter": _l("By letter"),
     "ambassador": _l("Passed on by a colleague"),
     "api": _l("Through another system (the API)"),
+    "mail": _l("By e-mail"),
 }
 TREND_WORDS = {"better": _l("better than the period before"), "worse": _l("worse than the period before"),
                "same": _l("the same as the period before"), None: _l("nothing to compare with")}
