@@ -247,7 +247,7 @@ def add_held(found: InboundMail, agent) -> None:
         raise InboundError(gettext("Only the owner of the complaint can add this mail."))
     found.message = add_customer_message(complaint, found.reply_text)
     found.outcome, found.decided_at = "added", utcnow()
-    record_event(complaint, "mail_held_added", actor="agent", user_id=agent.id, visible=False)
+    record_event(complaint, "mail_held_added", actor="agent", user_id=agent.id, visible=False, name=agent.name)
     db.session.flush()
 
 
@@ -258,7 +258,8 @@ def set_aside(found: InboundMail, agent) -> None:
     if complaint.owner_id != agent.id:
         raise InboundError(gettext("Only the owner of the complaint can set this mail aside."))
     found.outcome, found.reason, found.decided_at = "ignored", "set_aside", utcnow()
-    record_event(complaint, "mail_held_set_aside", actor="agent", user_id=agent.id, visible=False)
+    record_event(complaint, "mail_held_set_aside", actor="agent", user_id=agent.id, visible=False,
+                 name=agent.name)
     db.session.flush()
 
 

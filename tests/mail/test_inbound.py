@@ -102,6 +102,7 @@ def test_a_mail_from_another_address_is_held_for_the_owner_and_never_added_silen
     auth.login("agent")
     page = client.get(f"/agent/complaints/{complaint.reference}").get_data(as_text=True)
     assert "zus@example.com" in page and "Ik ben haar zus." in page
+    assert "mail_held" not in page and "ander adres" in page, "the history in words, not codes"
     assert client.post(f"/agent/complaints/{complaint.reference}/mails/{found.id}/add").status_code == 302
     db.session.expire_all()
     assert complaint.messages[-1].body == "Ik ben haar zus. Het pakket is er."
