@@ -103,6 +103,9 @@ def register_extensions(app: Flask) -> None:
     from . import i18n
 
     i18n.install(app)
+    from .uploads import PortalRequest
+
+    app.request_class = PortalRequest  # a larger request only where a form takes files
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -235,7 +238,7 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         # Status pages carry a secret and agent pages personal data: never kept in a cache.
         private = ("public.status", "public.answer", "agent.", "admin.", "insight.", "ambassador.", "api.")

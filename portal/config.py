@@ -36,6 +36,13 @@ class Config:
     # address is a new signal. Empty: no Reply-To, and nothing is read.
     MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS")
     INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25_000_000))  # a larger mail gets a kind answer
+    # Photos and papers (services/storage.py): a folder in the instance path, or "s3" with a bucket on
+    # any S3-compatible server (credentials as boto3 reads them: AWS_ACCESS_KEY_ID, …).
+    ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "folder")
+    ATTACHMENTS_FOLDER = os.environ.get("ATTACHMENTS_FOLDER")  # default: instance/uploads
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
     # `flask portal fetch-mail`: the mailbox the complaints address delivers to (IMAPS by default).
     IMAP_HOST = os.environ.get("IMAP_HOST")
     IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))

@@ -99,6 +99,9 @@ class Organisation(db.Model):
     colleague_domains: Mapped[str | None] = mapped_column(String(500))
     # The last event turned into webhook deliveries (services/webhooks.py): each event is read once.
     webhooks_read_to_event: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Photos and papers (services/attachments.py): how many files one message may bring, and how large.
+    attachments_max_files: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    attachment_max_mb: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
     closing_days: Mapped[list[ClosingDay]] = relationship(
         back_populates="organisation", order_by="ClosingDay.day", cascade="all, delete-orphan")
@@ -504,6 +507,28 @@ class DraftsStarted(db.Model):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Attachment(db.Model):
+    """A photo or paper that came with a complaint: on the "What happened?" page (held by the draft
+    until it is sent), with a message on the status page, in an agent's reply, or in a mail. The file
+    itself is in the storage (services/storage.py) under a random `key`; `name` is only shown."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    draft_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    added_by: Mapped[str] = mapped_column(String(10))  # customer | agent | mail
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    thumbnail_key: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    message: Mapped[Message | None] = relationship()
 
 
 class ReplyAddress(db.Model):

@@ -27,7 +27,9 @@ def app_config(tmp_path):
     return {"GEHOORD_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "WTF_CSRF_ENABLED": False, "PUBLIC_BASE_URL": "http://portal.test",
             # Many tests file dozens of complaints from one address; the cap has tests of its own.
-            "MAX_OPEN_PER_EMAIL": 1000}
+            "MAX_OPEN_PER_EMAIL": 1000,
+            # Photos and papers in the test's own folder, never in the checkout's instance folder.
+            "ATTACHMENTS_FOLDER": str(tmp_path / "uploads")}
 
 
 class SeparateRequestsClient(FlaskClient):

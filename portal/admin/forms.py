@@ -81,6 +81,14 @@ class OrganisationForm(FlaskForm):
 
             raise ValidationError(problem)
 
+    # Photos and papers with a story, a message or a reply (services/attachments.py).
+    attachments_max_files = IntegerField(_l("Files a customer or colleague may add to one message"),
+                                         validators=[InputRequired(_l("Enter a number of files")),
+                                                     NumberRange(1, 10, _l("Enter a number from 1 to 10"))])
+    attachment_max_mb = IntegerField(_l("Largest file, in MB"),
+                                     validators=[InputRequired(_l("Enter a number of MB")),
+                                                 NumberRange(1, 25, _l("Enter a number from 1 to 25"))])
+
     # The three questions after a complaint ended (services/satisfaction.py).
     surveys_on = RadioField(_l("Ask customers how we did after their complaint ended"),
                             choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),

@@ -1,7 +1,8 @@
 """Forms for the people who work complaints. None of them asks the customer for proof."""
 from ..i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (DateField, HiddenField, MultipleFileField, PasswordField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import Regexp, ValidationError
 
 from ..forms import (CONTACT_CHOICES, LANGUAGE_CHOICES, STAFF_EMAIL_TOO_LONG, WISH_CHOICES, choices, email_field,
@@ -80,6 +81,7 @@ class ReplyForm(FlaskForm):
                     LengthBetween(0, TEXT_MAX, "", _l("Your message must be 5,000 characters or less"))])
     then = RadioField(_l("After this message"), choices=choices(REPLY_THEN), default="continue",
                       validators=[Required(_l("Choose what happens after this message"))])
+    files = MultipleFileField(_l("Photos or papers for the customer (optional)"))
 
 
 class ManagerAnswerForm(FlaskForm):

@@ -13,10 +13,10 @@ from charter.lint import lint
 from ..access import role_required
 from ..extensions import db
 from ..forms import choices
-from ..models import Complaint, InboundMail, Offer, Promise, User, utcnow
+from ..models import Attachment, Complaint, InboundMail, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import filing, inbound, insight, lifecycle, mandate, people, work
+from ..services import attachments, filing, inbound, insight, lifecycle, mandate, people, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
@@ -24,6 +24,7 @@ from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.search import SearchRefused, search
 from ..services.secrets import new_draft_key
 from ..states import STAFF, Kind, OfferState
+from ..uploads import serve_attachment, uploaded
 from ..wording.staff import REPLY_TEMPLATES, readability_words
 from . import bp
 from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, ManagerAnswerForm,
@@ -148,6 +149,10 @@ def _render_detail(complaint: Complaint, status=200, **forms):
                                .order_by(InboundMail.received_at)).all()
     context["mail_of_message"] = {mail.message_id: mail for mail in mails if mail.message_id is not None}
     context["mails_aside"] = [mail for mail in mails if mail.outcome in ("held", "answered")]
+    context["files_of_message"] = attachments.by_message(complaint)
+    context["upload_limits"] = attachments.limits()
+    context["file_url"] = lambda attachment, small: url_for("agent.file", attachment_id=attachment.id,
+                                                            size="small" if small else None)
     return render_template("agent/complaint.html", complaint=complaint, now=utcnow(), can_move=work.can_move,
                            calendar=get_calendar(), reply_templates=REPLY_TEMPLATES,
                            accepted_offer=lifecycle.accepted_offer(complaint),
@@ -192,6 +197,20 @@ def clear_attention(reference):
     else:
         flash(_l("Taken off your list. A new message from the customer puts it back."), "success")
     return redirect(url_for("agent.complaint_page", reference=reference))
+
+
+@bp.route("/files/<int:attachment_id>")
+@role_required("agent")
+def file(attachment_id):
+    """A photo or paper of a complaint, for agents, supervisors and admins (never a manager or a
+    colleague); opening the file itself is in the complaint's history, a small picture is not."""
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.complaint_id is None:
+        abort(404)
+    small = request.args.get("size") == "small"
+    if not small:
+        attachments.opened_by_staff(found, current_user)
+    return serve_attachment(found, thumbnail=small)
 
 
 def _held_mail(reference: str, inbound_id: int) -> tuple[Complaint, InboundMail]:
@@ -249,11 +268,15 @@ def reply(reference):
             form.checked.data = form.body.data
             return _render_detail(complaint, 200, reply_form=form, reply_findings=findings, reply_reading=reading)
         try:
-            work.reply(complaint, current_user, form.body.data, asks_question=form.then.data == "question",
-                       resolves=form.then.data == "solved")
+            checked = attachments.check(uploaded(form.files))
+            message = work.reply(complaint, current_user, form.body.data, asks_question=form.then.data == "question",
+                                 resolves=form.then.data == "solved")
+        except attachments.AttachmentError as error:
+            form.files.errors.append(error.message)
         except work.WorkError as error:
             (form.then if error.field == "resolves" else form.body).errors.append(error.message)
         else:
+            attachments.store(checked, added_by="agent", complaint=complaint, message=message)
             flash(_l("Your message is on the customer's page and is mailed."), "success")
             return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
     return _render_detail(complaint, 400, reply_form=form)

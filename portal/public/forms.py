@@ -1,7 +1,7 @@
 """The customer's forms. Every message is a whole sentence a person reads, in their language."""
 from ..i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import (CONTACT_CHOICES, LANGUAGE_CHOICES, SIGNAL_CHOICES, WISH_CHOICES, choices, email_field,
@@ -56,6 +56,7 @@ class StoryForm(Form):
     happened_when = StringField(
         _l("When did it happen? (optional)"), filters=[clean_line],
         validators=[Optional(), LengthBetween(0, WHEN_MAX, "", _l("When it happened must be 200 characters or less"))])
+    files = MultipleFileField(_l("Photos or papers (optional)"))
 
 
 class AboutForm(Form):
@@ -135,6 +136,7 @@ class MessageForm(Form):
         _l("Add information or reply"), filters=[clean_text],
         validators=[Required(_l("Enter your message")),
                     LengthBetween(0, MESSAGE_MAX, "", _l("Your message must be 5,000 characters or less"))])
+    files = MultipleFileField(_l("Photos or papers (optional)"))
 
 
 class ManagerForm(Form):

@@ -15,11 +15,13 @@ from ..extensions import db, limiter
 from ..models import Category, Offer, Promise, utcnow
 from ..services import complaints as service
 from ..services import categories as category_service
-from ..services import filing, improvements as improvement_service, lifecycle, mandate, privacy, satisfaction, work
+from ..services import attachments, filing, lifecycle, mandate, privacy, satisfaction, work
+from ..services import improvements as improvement_service
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
 from ..states import PromiseState, Status
+from ..uploads import serve_attachment, uploaded
 from . import bp
 from .forms import (AboutForm, AnswerOfferForm, ConfirmForm, ContactForm, FeedbackForm, FindForm, ManagerForm,
                     MessageForm, NewDateForm, ReopenForm, SendForm, SignalForm, StoryForm, WishForm, choices)
@@ -100,7 +102,7 @@ def _first_missing_step(flow: Flow, answers: dict) -> Step | None:
 
 
 def _answers_from(form) -> dict:
-    answers = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    answers = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "files")}
     if "amount" in answers:
         answers["wish_amount_cents"] = parse_amount_cents(answers["amount"]) if answers["amount"] else None
     return answers
@@ -158,11 +160,21 @@ def question(flow_name, slug):
     if isinstance(form, ContactForm) and not form.language.data:
         form.language.data = current_language()
 
-    if form.validate_on_submit():
+    kept_files = attachments.of_draft(draft.key) if draft is not None and "files" in form._fields else []
+    checked, valid = [], form.validate_on_submit()
+    if valid and "files" in form._fields:
+        try:
+            checked = attachments.check(uploaded(form.files), already=len(kept_files))
+        except attachments.AttachmentError as error:  # the story stays in the form; choose the files again
+            form.files.errors.append(error.message)
+            valid = False
+    if valid:
         if draft is None:
             draft = filing.start_draft(flow.kind)
             session[_session_key(flow)] = draft.key
         filing.save_answers(draft, _answers_from(form))
+        if checked:  # held by the draft until it is sent (services/filing.py gives them to the complaint)
+            attachments.store(checked, added_by="customer", draft_key=draft.key)
         index = flow.steps.index(step)
         if request.args.get("change") or index == len(flow.steps) - 1:
             missing = _first_missing_step(flow, draft.data)
@@ -178,7 +190,8 @@ def question(flow_name, slug):
     if request.args.get("change"):
         back = url_for("public.check_answers", flow_name=flow.name)
     return render_template(step.template, form=form, flow=flow, step=step, number=index + 1,
-                           total=len(flow.steps), back=back, categories=categories)
+                           total=len(flow.steps), back=back, categories=categories, kept_files=kept_files,
+                           upload_limits=attachments.limits())
 
 
 @bp.post("/<flow_name>/check")
@@ -246,7 +259,7 @@ def check_answers(flow_name):
         category = db.session.scalar(select(Category).where(Category.slug == draft.data["category"]))
     back = url_for("public.question", flow_name=flow.name, slug=flow.steps[-1].slug)
     return render_template("public/check.html", flow=flow, answers=draft.data, form=form,
-                           category=category, back=back)
+                           category=category, back=back, files=attachments.of_draft(draft.key))
 
 
 def _complaint_or_404(token):
@@ -292,6 +305,10 @@ def _status_page(complaint, token, status=200, **forms):
     if offer is not None and lifecycle.carry_out_days(offer.remedy) > 0:
         context["offer_done_by"] = get_calendar().add(utcnow(), lifecycle.carry_out_days(offer.remedy),
                                                       "working_days")
+    context["files_of_message"] = attachments.by_message(complaint)
+    context["upload_limits"] = attachments.limits()
+    context["file_url"] = lambda attachment, small: url_for(
+        "public.status_file", token=token, attachment_id=attachment.id, size="small" if small else None)
     context.update(forms)  # a form sent with errors is shown with them
     context["page_errors"] = any(context[name] is not None and context[name].errors
                                  for name in ("form", "offer_form", "date_form", "reopen_form"))
@@ -353,12 +370,25 @@ def status(token):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            service.add_customer_message(complaint, form.body.data)
+            checked = attachments.check(uploaded(form.files))
+        except attachments.AttachmentError as error:  # the words stay in the form; choose the files again
+            form.files.errors.append(error.message)
+            return _status_page(complaint, token, 400, form=form)
+        try:
+            message = service.add_customer_message(complaint, form.body.data)
         except service.NotAllowed as error:  # the words stay in the form, to copy
             form.body.errors.append(error.message)
             return _status_page(complaint, token, 409, form=form)
+        attachments.store(checked, added_by="customer", complaint=complaint, message=message)
         return redirect(url_for("public.status", token=token, sent=1) + "#messages")
     return _status_page(complaint, token, form=form)
+
+
+@bp.route("/s/<token>/files/<int:attachment_id>")
+def status_file(token, attachment_id):
+    """A photo or paper of this complaint, for the customer who holds its link."""
+    complaint = _complaint_or_404(token)
+    return serve_attachment(attachments.of(complaint, attachment_id), thumbnail=request.args.get("size") == "small")
 
 
 @bp.route("/s/<token>/feedback", methods=["GET", "POST"])

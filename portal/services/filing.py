@@ -22,13 +22,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import (Category, Complaint, Draft, DraftsStarted, Event, OutboxMail, Promise, StatusLink, User,
-                      earliest_open_due, utcnow)
+from ..models import (Attachment, Category, Complaint, Draft, DraftsStarted, Event, OutboxMail, Promise, StatusLink,
+                      User, earliest_open_due, utcnow)
 from ..states import Channel, ContactBy, Kind, Status, Wish
 from . import insight_summary, timelines
 from .calendar import BusinessCalendar
@@ -317,6 +317,9 @@ def _insert_filing(complaint: Complaint, mail: dict) -> int | None:
             connection.execute(insert(model), [_columns(row, complaint_id=complaint_id) for row in rows])
     connection.execute(insert(OutboxMail), [mail | {"complaint_id": complaint_id}])
     insight_summary.note_filed(connection, complaint_id)
+    if complaint.submission_key:  # photos and papers the draft held come along with its story
+        connection.execute(update(Attachment).where(Attachment.draft_key == complaint.submission_key)
+                           .values(complaint_id=complaint_id, draft_key=None))
     return complaint_id
 
 
@@ -363,8 +366,11 @@ def save_answers(draft: Draft, answers: dict) -> None:
 
 
 def purge_old_drafts(now: datetime, days: int) -> int:
+    from . import attachments
+
     old = db.session.scalars(select(Draft).where(Draft.updated_at < now - timedelta(days=days))).all()
     for draft in old:
+        attachments.remove_files(attachments.of_draft(draft.key))  # never sent: their files go too
         db.session.delete(draft)
     return len(old)
 

@@ -166,7 +166,7 @@ def receive(raw: bytes, recipients: list[str] | None = None) -> InboundMail:
     if complaint is None:
         _file_new_signal(found, message)
     else:
-        _add_to(found, complaint)
+        _add_to(found, complaint, message)
     db.session.flush()
     return found
 
@@ -176,7 +176,7 @@ def _complaint_for(tag: str) -> Complaint | None:
                              .where(ReplyAddress.tag_hash == hash_token(tag.lower())))
 
 
-def _add_to(found: InboundMail, complaint: Complaint) -> None:
+def _add_to(found: InboundMail, complaint: Complaint, mail: EmailMessage) -> None:
     found.complaint_id = complaint.id
     if complaint.anonymised_at is not None or complaint.status in (Status.WITHDRAWN, Status.CLOSED):
         found.outcome, found.reason = "answered", "ended"
@@ -194,6 +194,7 @@ def _add_to(found: InboundMail, complaint: Complaint) -> None:
     found.message = add_customer_message(complaint, found.reply_text)
     found.outcome = "added"
     record_event(complaint, "mail_reply", actor="customer", visible=False)
+    _take_files(mail, complaint, found.message)
 
 
 def _file_new_signal(found: InboundMail, message: EmailMessage) -> None:
@@ -215,6 +216,17 @@ def _file_new_signal(found: InboundMail, message: EmailMessage) -> None:
         _answer(found, None, "too_many_open")
         return
     found.complaint_id, found.outcome = filed.complaint.id, "filed"
+    _take_files(message, filed.complaint, None)
+
+
+def _take_files(mail: EmailMessage, complaint: Complaint, message) -> None:
+    """The mail's photos and papers, checked as an upload is (those that fail are left out)."""
+    from . import attachments
+
+    files = [(part.get_filename() or "", part.get_payload(decode=True) or b"") for part in mail.iter_attachments()]
+    checked = attachments.check(files, lenient=True)
+    if checked:
+        attachments.store(checked, added_by="mail", complaint=complaint, message=message)
 
 
 def _answer(found: InboundMail, complaint: Complaint | None, reason: str) -> None:

@@ -103,7 +103,8 @@ ORGANISATION_FIELDS = ("name", "contact_email", "contact_phone", "contact_postal
                        "silent_ratio", "retention_months", "max_handling_weeks", "ombudsman_name",
                        "ombudsman_url", "agent_idle_hours", "wait_days", "close_after_days", "carry_out_days",
                        "admins_need_two_step", "notice_hours_before", "surveys_on", "survey_quiet_days",
-                       "survey_sentence_nl", "survey_sentence_en", "colleague_domains")
+                       "survey_sentence_nl", "survey_sentence_en", "colleague_domains", "attachments_max_files",
+                       "attachment_max_mb")
 CALENDAR_FIELDS = ("timezone", "holiday_country", "holiday_subdiv", "liberation_day_every_year", "opening_hours")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import Complaint, Draft, InboundMail, OutboxMail, User, utcnow
+from . import attachments
 from ..states import MailStatus, Status
 from .complaints import end_open_promises, record_event
 from .errors import DomainError
@@ -100,6 +101,7 @@ def anonymise(complaint: Complaint, now: datetime | None = None, *, actor: str =
         if set(data) - SAFE_EVENT_DATA:
             event.data = {key: value for key, value in data.items() if key in SAFE_EVENT_DATA}
     complaint.status_links.clear()  # the secret links open nothing any more
+    attachments.remove_files(attachments.of_complaint(complaint))  # photos and papers: gone from the storage
     if complaint.submission_key:  # the draft the answers came from, and the key that would find it
         db.session.execute(delete(Draft).where(Draft.key == complaint.submission_key))
         complaint.submission_key = None

@@ -115,6 +115,58 @@
       .catch(function () { /* the app works without it */ });
   }
 
+  // Photos and papers: what was chosen, with a small picture of each photo (the server checks them
+  // again; this only shows the choice before sending).
+  document.querySelectorAll("[data-file-preview]").forEach(function (input) {
+    var list = input.parentNode.querySelector("[data-file-preview-list]");
+    input.addEventListener("change", function () {
+      list.textContent = "";
+      Array.prototype.forEach.call(input.files, function (file) {
+        var item = document.createElement("li");
+        if (/^image\/(jpeg|png)$/.test(file.type)) {
+          var picture = document.createElement("img");
+          picture.src = URL.createObjectURL(file);
+          picture.alt = "";
+          picture.className = "file-preview__thumb";
+          item.appendChild(picture);
+        }
+        item.appendChild(document.createTextNode(file.name + " (" + Math.max(1, Math.round(file.size / 1000)) + " kB)"));
+        list.appendChild(item);
+      });
+    });
+  });
+
+  // A form with files shows how far the sending is; the page the server answers is then shown as
+  // it would be without this (the next page, or the form with its errors).
+  document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var chosen = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+        return input.files && input.files.length;
+      });
+      if (!chosen || !window.FormData || event.defaultPrevented) { return; }
+      event.preventDefault();
+      var progress = document.createElement("progress");
+      progress.max = 100;
+      progress.value = 0;
+      progress.className = "upload-progress";
+      progress.setAttribute("aria-label", form.dataset.progressLabel || "Sending");
+      form.appendChild(progress);
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.upload.addEventListener("progress", function (sent) {
+        if (sent.lengthComputable) { progress.value = Math.round(sent.loaded * 100 / sent.total); }
+      });
+      request.addEventListener("load", function () {
+        if (request.status < 400 && request.responseURL) { window.location.assign(request.responseURL); return; }
+        document.open();
+        document.write(request.responseText);
+        document.close();
+      });
+      request.addEventListener("error", function () { form.removeAttribute("data-submitted"); form.submit(); });
+      request.send(new FormData(form));
+    });
+  });
+
   // Print button for the confirmation page.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.closest(".js-only").hidden = false;

@@ -247,3 +247,22 @@ def test_erasure_removes_what_they_mailed_and_a_later_answer_keeps_nothing(answe
     assert (later.outcome, later.reply_text, later.original) == ("answered", None, None)
     [answer] = answers_to(CUSTOMER)
     assert "erased" in answer.body_text or "gewist" in answer.body_text
+
+
+def test_photos_in_a_reply_by_mail_come_along_and_a_program_does_not(answered):
+    from tests.services.test_attachments import a_photo, a_program
+
+    complaint, reply_to = answered
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = CUSTOMER, reply_to, "Re: Uw klacht"
+    message["Message-ID"] = make_msgid()
+    message.set_content("Hier zijn de foto's.")
+    message.add_attachment(a_photo(), maintype="image", subtype="jpeg", filename="kapot.jpg")
+    message.add_attachment(a_program(), maintype="application", subtype="octet-stream", filename="foto2.jpg")
+    found = inbound.receive(message.as_bytes())
+    db.session.commit()
+    from portal.models import Attachment
+
+    [attachment] = db.session.scalars(select(Attachment)).all()
+    assert attachment.message_id == found.message_id and attachment.added_by == "mail"
+    assert attachment.name == "kapot.jpg" and attachment.thumbnail_key

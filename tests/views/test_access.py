@@ -32,7 +32,8 @@ ROUTES = {
     "agent.two_step_page": "staff", "agent.two_step_start": "staff", "agent.two_step_confirm": "staff",
     "agent.recovery_codes": "staff", "agent.two_step_off": "staff", "agent.erasure_request": "agent",
     "agent.notice_settings": "agent", "agent.clear_attention": "agent",
-    "agent.add_held_mail": "agent", "agent.set_aside_mail": "agent",
+    "agent.add_held_mail": "agent", "agent.set_aside_mail": "agent", "agent.file": "agent",
+    "public.status_file": "token",
     "admin.force_password_reset": "admin", "admin.turn_off_two_step": "admin",
     "agent.queue_page": "agent", "agent.complaint_page": "agent", "agent.claim": "agent", "agent.reply": "agent",
     "agent.note": "agent", "agent.hand_over": "agent", "agent.classify": "agent", "agent.move_promise": "agent",
@@ -83,6 +84,7 @@ EXPECTED = {
     ("agent.erasure_request", "GET", "/agent/erasure-request"): 200,
     ("agent.notice_settings", "GET", "/agent/notifications"): 200,
     ("agent.clear_attention", "POST", "/agent/complaints/<reference>/seen"): 302,
+    ("agent.file", "GET", "/agent/files/<int:attachment_id>"): 404,
     ("agent.add_held_mail", "POST", "/agent/complaints/<reference>/mails/<int:inbound_id>/add"): 404,
     ("agent.set_aside_mail", "POST", "/agent/complaints/<reference>/mails/<int:inbound_id>/set-aside"): 404,
     ("agent.notice_settings", "POST", "/agent/notifications"): 400,
@@ -182,6 +184,7 @@ EXPECTED = {
     ("public.status_confirmation", "GET", "/s/<token>/confirmation"): 200,
     ("public.status_copy", "GET", "/s/<token>/copy.txt"): 200,
     ("public.answer_offer", "POST", "/s/<token>/offer/<int:offer_id>"): 200,
+    ("public.status_file", "GET", "/s/<token>/files/<int:attachment_id>"): 404,
     ("public.answer_new_date", "POST", "/s/<token>/date/<int:promise_id>"): 200,
     ("public.reopen", "POST", "/s/<token>/reopen"): 200,
     ("public.status", "GET", "/s/<token>"): 200,
@@ -236,7 +239,7 @@ def world(app, create_complaint):
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
                 complaint_id=999, name="signals", month="2026-11", story_id=999, integration_id=999, webhook_id=999,
-                inbound_id=999)
+                inbound_id=999, attachment_id=999)
 
 
 def urls(app, world):

@@ -11,7 +11,8 @@ from tests.fixtures.people import person
 
 # The life settings (services/lifecycle.py): wait for an answer, close when solved, carry out each remedy.
 LIFE = dict(wait_days="10", close_after_days="10", carry_fix="5", carry_refund="5", carry_credit="5",
-            carry_voucher="5", carry_gift="5", notice_hours_before="4", surveys_on="yes", survey_quiet_days="30")
+            carry_voucher="5", carry_gift="5", notice_hours_before="4", surveys_on="yes", survey_quiet_days="30",
+            attachments_max_files="5", attachment_max_mb="10")
 
 
 def calendar_form(**overrides):
@@ -345,3 +346,22 @@ def test_a_supervisor_publishes_an_improvement_but_reaches_no_other_admin_screen
                 "/admin/audit"):
         assert client.get(url).status_code == 403, url
     assert client.post("/admin/calendar", data=calendar_form(hours_4="")).status_code == 403
+
+
+def test_the_admin_sets_how_many_files_and_how_large_and_the_forms_say_so(client, auth, create_complaint):
+    from portal.services import attachments
+    from portal.services.organisation import forget_organisation_snapshot
+
+    auth.login("admin")
+    page = client.get("/admin/organisation")
+    form = {field["name"]: field.get("value", "") for field in soup(page).select("form input[name]")
+            if field.get("type") not in ("radio", "checkbox", "submit")}
+    form.update({field["name"]: field.get_text() for field in soup(page).select("form textarea[name]")})
+    form.update({radio["name"]: radio["value"] for radio in soup(page).select("form input[type=radio][checked]")})
+    form.update(attachments_max_files="2", attachment_max_mb="3")
+    answer = client.post("/admin/organisation", data=form)
+    assert answer.status_code == 302, text_of(soup(answer))[:3000]
+    forget_organisation_snapshot()
+    assert attachments.limits() == (2, 3)
+    _complaint, token = create_complaint()
+    assert "Tot 2 bestanden van elk 3 MB" in text_of(soup(client.get(f"/s/{token}")))
