@@ -249,3 +249,19 @@ def test_a_draft_never_sent_takes_its_files_with_it(app, client):
     filing.purge_old_drafts(utcnow() + timedelta(days=30), 7)
     db.session.commit()
     assert get_storage().keys() == [] and db.session.scalar(select(Attachment)) is None
+
+
+def test_the_retention_purge_leaves_the_storage_empty(app, client, create_complaint):
+    from datetime import timedelta
+
+    from portal.models import utcnow
+    from portal.services import complaints
+
+    complaint, token = create_complaint()
+    upload(client, token, "Foto.", [("a.jpg", a_photo())])
+    complaints.withdraw(complaint, now=utcnow() - timedelta(days=800))
+    db.session.commit()
+    assert len(get_storage().keys()) == 2
+    assert privacy.purge_closed(utcnow(), 24) == 1
+    db.session.commit()
+    assert get_storage().keys() == []
