@@ -804,11 +804,10 @@ def complaints_return(period: Period, filters: Filters = Filters()) -> Complaint
     if not summarised(filters, kind=Kind.COMPLAINT):
         return complaints_return_counted(period, filters)
     total = _read(period, filters).total
-    result = ComplaintsReturn(
-        received=total.get(f"kind:{Kind.COMPLAINT}", 0),
-        open_at_start=insight_summary.open_on(period.first, filters.category_id),
-        open_at_end=insight_summary.open_on(period.last + timedelta(days=1), filters.category_id),
-        redress_cents=total.get("redress", 0))
+    open_at_start, open_at_end = insight_summary.open_on((period.first, period.last + timedelta(days=1)),
+                                                         filters.category_id)
+    result = ComplaintsReturn(received=total.get(f"kind:{Kind.COMPLAINT}", 0), open_at_start=open_at_start,
+                              open_at_end=open_at_end, redress_cents=total.get("redress", 0))
     (result.closed, result.upheld, result.within_3_working_days, result.within_4_weeks, result.weeks_4_to_8,
      result.over_8_weeks, result.over_6_weeks) = (total.get(key, 0) for key in (
         "closed", "upheld", "within_3wd", "within_4w", "w4_8", "over_8w", "over_6w"))

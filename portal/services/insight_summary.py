@@ -23,6 +23,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from flask import g, has_request_context
 from sqlalchemy import (Numeric, and_, case, cast, delete, event, false, func, insert, inspect, or_, select, text,
@@ -550,25 +551,38 @@ def rounded_score():
 # --- reading it ----------------------------------------------------------------------------------
 
 class Read:
-    """The summary of a period (local days, both included), for every category or one."""
+    """The summary of a period (local days, both included), for every category or one. Each part is
+    read when a figure first asks for it: the complaints return needs no breakdown per category,
+    an improvement's before-and-after nothing but that breakdown."""
 
     def __init__(self, first: date, last: date, category_id: int | None = None):
         self.first, self.last, self.category_id = first, last, category_id
-        self.by_day: dict = {}
-        self.total: Counter = Counter()
-        self.by_category: dict = defaultdict(Counter)  # category id (None: no category) -> brief counts
-        wanted = ALL if category_id is None else category_id
-        in_period = and_(InsightDay.day >= first, InsightDay.day <= last)
-        for day, counts in db.session.execute(
-                select(InsightDay.day, InsightDay.counts).where(InsightDay.category_id == wanted, in_period)):
-            self.by_day[day] = counts
-            self.total.update(counts)
-        if category_id is None:
-            for cid, brief in db.session.execute(
-                    select(InsightDay.category_id, InsightDay.brief).where(InsightDay.category_id != ALL, in_period)):
-                self.by_category[None if cid == NO_CATEGORY else cid].update(brief or {})
-        else:
-            self.by_category[category_id] = Counter(_brief(self.total))
+        self._in_period = and_(InsightDay.day >= first, InsightDay.day <= last)
+
+    @cached_property
+    def by_day(self) -> dict:
+        wanted = ALL if self.category_id is None else self.category_id
+        return dict(db.session.execute(select(InsightDay.day, InsightDay.counts)
+                                       .where(InsightDay.category_id == wanted, self._in_period)).all())
+
+    @cached_property
+    def total(self) -> Counter:
+        found = Counter()
+        for counts in self.by_day.values():
+            found.update(counts)
+        return found
+
+    @cached_property
+    def by_category(self) -> dict:
+        """Category id (None: no category) -> the brief counts of the period."""
+        found: dict = defaultdict(Counter)
+        if self.category_id is not None:
+            found[self.category_id] = Counter(_brief(self.total))
+            return found
+        for cid, brief in db.session.execute(select(InsightDay.category_id, InsightDay.brief)
+                                             .where(InsightDay.category_id != ALL, self._in_period)):
+            found[None if cid == NO_CATEGORY else cid].update(brief or {})
+        return found
 
     def prefixed(self, prefix: str, counts: dict | None = None) -> dict:
         """{value after the prefix: count} of the period's totals (or of `counts`)."""
@@ -612,14 +626,15 @@ def read(first: date, last: date, category_id: int | None = None) -> Read:
     return cache[key]
 
 
-def open_on(moment_day: date, category_id: int | None = None) -> int:
-    """Complaints filed before this day that had not ended before it (the return's "open at")."""
+def open_on(days: tuple[date, ...], category_id: int | None = None) -> list[int]:
+    """For each day: the complaints filed before it that had not ended before it (the return's
+    "open at the start" and "at the end"), from one pass over the days before the last of them."""
     wanted = ALL if category_id is None else category_id
-    filed = closed = 0
-    for (brief,) in db.session.execute(select(InsightDay.brief).where(InsightDay.category_id == wanted,
-                                                                        InsightDay.day < moment_day)):
-        filed += (brief or {}).get(f"kind:{Kind.COMPLAINT}", 0)
-        closed += (brief or {}).get("closed", 0)
-    return filed - closed
-
-
+    found = [0] * len(days)
+    for day, brief in db.session.execute(select(InsightDay.day, InsightDay.brief).where(
+            InsightDay.category_id == wanted, InsightDay.day < max(days))):
+        still_open = (brief or {}).get(f"kind:{Kind.COMPLAINT}", 0) - (brief or {}).get("closed", 0)
+        for index, bound in enumerate(days):
+            if day < bound:
+                found[index] += still_open
+    return found
