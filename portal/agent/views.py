@@ -231,7 +231,6 @@ def add_held_mail(reference, inbound_id):
     except DomainError as error:
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_l("The mail is in the conversation now."), "success")
     return redirect(url_for("agent.complaint_page", reference=complaint.reference) + "#messages")
 
@@ -245,7 +244,6 @@ def set_aside_mail(reference, inbound_id):
     except DomainError as error:
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_l("The mail is set aside. It stays on this page, and the customer's conversation is unchanged."),
               "success")
     return redirect(url_for("agent.complaint_page", reference=complaint.reference) + "#mails")

@@ -34,13 +34,15 @@ from email.utils import getaddresses, parseaddr
 from flask import current_app
 from flask_babel import gettext
 from mailparser_reply import EmailReplyParser
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import Complaint, InboundMail, ReplyAddress, utcnow
 from ..states import Channel, Kind, Status
 from .complaints import add_customer_message, record_event
 from .errors import DomainError
+from .organisation import organisation_snapshot
 from .outbox import public_url, queue_mail
 from .secrets import hash_token
 from .text import normalise_email
@@ -205,7 +207,7 @@ def _file_new_signal(found: InboundMail, message: EmailMessage) -> None:
     if not story.strip():
         found.outcome, found.reason = "ignored", "empty"
         return
-    organisation_language = current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")
+    organisation_language = organisation_snapshot().default_language or "nl"
     answers = Answers(kind=Kind.COMPLAINT, story=story, name=name[:120], email=found.sender,
                       language=organisation_language)
     try:
@@ -234,7 +236,7 @@ def _answer(found: InboundMail, complaint: Complaint | None, reason: str) -> Non
     recipient = found.sender
     if not recipient:
         return
-    language = complaint.language if complaint is not None else current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")
+    language = complaint.language if complaint is not None else organisation_snapshot().default_language or "nl"
     if reason == "ended" and complaint is not None and complaint.anonymised_at is not None:
         found.reply_text = found.original = None  # they asked us to forget them: their new words too
         found.sender = "-"
@@ -250,26 +252,34 @@ class InboundError(DomainError):
     pass
 
 
-def add_held(found: InboundMail, agent) -> None:
-    """The owner adds a held mail to the conversation (as the customer's message)."""
+def _decide(found: InboundMail, agent, outcome: str, not_owner) -> Complaint:
+    """Take a held mail for the owner's decision. A conditional UPDATE: of a double click, or two
+    tabs, one decides and the other is told the mail no longer waits (never added twice)."""
     complaint = found.complaint
     if found.outcome != "held" or complaint is None:
-        raise InboundError(gettext("This mail is no longer waiting for you."))
+        raise InboundError(_l("This mail is no longer waiting for you."))
     if complaint.owner_id != agent.id:
-        raise InboundError(gettext("Only the owner of the complaint can add this mail."))
+        raise InboundError(not_owner)
+    taken = db.session.execute(
+        update(InboundMail).where(InboundMail.id == found.id, InboundMail.outcome == "held")
+        .values(outcome=outcome, decided_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise InboundError(_l("This mail is no longer waiting for you."))
+    db.session.refresh(found)
+    return complaint
+
+
+def add_held(found: InboundMail, agent) -> None:
+    """The owner adds a held mail to the conversation (as the customer's message)."""
+    complaint = _decide(found, agent, "added", _l("Only the owner of the complaint can add this mail."))
     found.message = add_customer_message(complaint, found.reply_text)
-    found.outcome, found.decided_at = "added", utcnow()
     record_event(complaint, "mail_held_added", actor="agent", user_id=agent.id, visible=False, name=agent.name)
     db.session.flush()
 
 
 def set_aside(found: InboundMail, agent) -> None:
-    complaint = found.complaint
-    if found.outcome != "held" or complaint is None:
-        raise InboundError(gettext("This mail is no longer waiting for you."))
-    if complaint.owner_id != agent.id:
-        raise InboundError(gettext("Only the owner of the complaint can set this mail aside."))
-    found.outcome, found.reason, found.decided_at = "ignored", "set_aside", utcnow()
+    complaint = _decide(found, agent, "ignored", _l("Only the owner of the complaint can set this mail aside."))
+    found.reason = "set_aside"
     record_event(complaint, "mail_held_set_aside", actor="agent", user_id=agent.id, visible=False,
                  name=agent.name)
     db.session.flush()

@@ -266,3 +266,19 @@ def test_photos_in_a_reply_by_mail_come_along_and_a_program_does_not(answered):
     [attachment] = db.session.scalars(select(Attachment)).all()
     assert attachment.message_id == found.message_id and attachment.added_by == "mail"
     assert attachment.name == "kapot.jpg" and attachment.thumbnail_key
+
+
+def test_a_held_mail_decided_twice_is_added_once(answered):
+    from sqlalchemy import update
+
+    complaint, reply_to = answered
+    found = inbound.receive(a_mail(reply_to, "Van mijn werkadres: het pakket is er.", sender="werk@example.com"))
+    db.session.commit()
+    # Another tab decided meanwhile: the row says so, this request's copy still says "held".
+    db.session.execute(update(InboundMail).where(InboundMail.id == found.id).values(outcome="added")
+                       .execution_options(synchronize_session=False))
+    assert found.outcome == "held"
+    with pytest.raises(inbound.InboundError):
+        inbound.add_held(found, person("agent"))
+    db.session.rollback()
+    assert "Van mijn werkadres: het pakket is er." not in [m.body for m in complaint.messages]
