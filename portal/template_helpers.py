@@ -125,6 +125,28 @@ def needing_me_count() -> int:
 
 
 @helper
+def promise_task(promise, label: str | None = None) -> str:
+    """A promise (or a step key) in staff words: the work it asks of us. A step an admin added has no
+    staff words: then its label is quoted, when the page gives it, as what the customer reads."""
+    from .wording.staff import PROMISE_TASK_OTHER, PROMISE_TASKS
+
+    key = promise if isinstance(promise, str) else promise.key
+    if key in PROMISE_TASKS:
+        return str(PROMISE_TASKS[key])
+    return f"“{label}”" if label else str(PROMISE_TASK_OTHER)
+
+
+@helper
+def admins_to_ask() -> list:
+    """The admins named in the staff footer; only for someone signed in (the login page names nobody)."""
+    from flask_login import current_user
+
+    from .services.people import admins_to_ask as query
+
+    return query() if current_user.is_authenticated else []
+
+
+@helper
 def erasure_via_words(via: str | None) -> str:
     return str(ERASURE_VIA_WORDS.get(via or "web", via))
 

@@ -16,13 +16,13 @@ from ..forms import choices
 from ..models import Attachment, Complaint, InboundMail, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import attachments, filing, inbound, insight, lifecycle, mandate, people, work
+from ..services import attachments, complaints, filing, inbound, insight, lifecycle, mandate, people, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
 from ..services.queue import FILTERS, queue, waiting_for_cosign
 from ..services.search import SearchRefused, search
-from ..services.secrets import new_draft_key
+from ..services.secrets import new_draft_key, normalise_reference
 from ..states import STAFF, Kind, OfferState
 from ..uploads import serve_attachment, uploaded
 from ..wording.staff import REPLY_TEMPLATES, readability_words
@@ -45,9 +45,14 @@ def _warn_once(form, text: str, language: str, *, vague_words_too: bool = False)
 
 
 def _complaint_or_404(reference: str) -> Complaint:
-    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
+    """The complaint a reference in the address names, typed in any case, with or without the dash. A page
+    asked for with another spelling is sent to the written form, so links and the history stay one."""
+    complaint = complaints.find_by_reference(reference)
     if complaint is None:
         abort(404)
+    if reference != complaint.reference and request.method == "GET":
+        args = dict(request.view_args or {}, reference=complaint.reference, **request.args.to_dict())
+        abort(redirect(url_for(request.endpoint, **args), 301))
     return complaint
 
 
@@ -120,6 +125,9 @@ def _search_results(form: SearchForm, page: int):
     except SearchRefused as error:
         form.q.errors = [error.message]
         return render_template("agent/search.html", search_form=form, found=None), 400
+    # A reference typed in the box (any case, with or without the dash) opens that complaint at once.
+    if found.total == 1 and found.complaints[0].reference == normalise_reference(form.q.data):
+        return redirect(url_for("agent.complaint_page", reference=found.complaints[0].reference))
     return render_template("agent/search.html", search_form=form, found=found)
 
 

@@ -20,7 +20,6 @@ from ..services import complaints, filing, integrations
 from ..services.errors import DomainError
 from ..services.organisation import get_calendar
 from ..services.outbox import public_url
-from ..services.secrets import normalise_reference
 from ..services.text import normalise_email
 from ..services.timelines import current_timeline, plan
 from ..states import Channel
@@ -187,7 +186,7 @@ def _promises(complaint: Complaint) -> list[dict]:
 def _theirs(reference: str, email: str | None) -> Complaint | None:
     """The complaint with this reference, when the caller knows its customer's address; else None
     (an unknown reference and a wrong address answer the same, so neither can be guessed)."""
-    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == normalise_reference(reference)))
+    complaint = complaints.find_by_reference(reference)
     if complaint is None or not complaint.email or complaint.anonymised_at is not None:
         return None
     return complaint if normalise_email(email or "") == normalise_email(complaint.email) else None

@@ -225,11 +225,15 @@ def manager_due(complaint: Complaint, calendar: BusinessCalendar, now: datetime 
     return timelines.due_for(complaint, timelines.MANAGER_STEP, now or utcnow(), calendar)
 
 
+def find_by_reference(text: str) -> Complaint | None:
+    """The complaint a reference names, however it was typed: any case, with or without the dash or spaces."""
+    return db.session.scalar(select(Complaint).where(Complaint.reference == normalise_reference(text)))
+
+
 def resend_status_link(reference: str, email: str) -> bool:
     """Mail a fresh status link when reference and address belong together. The caller shows the
     same answer either way, so nobody learns which complaints exist."""
-    complaint = db.session.scalar(
-        select(Complaint).where(Complaint.reference == normalise_reference(reference)))
+    complaint = find_by_reference(reference)
     if complaint is None or normalise_email(complaint.email) != normalise_email(email):
         return False
     token = add_status_link(complaint)

@@ -7,14 +7,13 @@ from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Complaint, Improvement, ImprovementLink, User, utcnow
+from ..models import Improvement, ImprovementLink, User, utcnow
 from .audit import audit
-from .complaints import status_url_for_mail
+from .complaints import find_by_reference, status_url_for_mail
 from .errors import SettingError
 from ..wording.customer import mail_subject
 from .outbox import queue_mail
 from .plain_language import refuse_hedges
-from .secrets import normalise_reference
 
 IMPROVEMENT_TEXT_FIELDS = ("title_nl", "title_en", "body_nl", "body_en")
 
@@ -38,7 +37,7 @@ def save_improvement(author: User, improvement: Improvement | None, values: dict
     refuse_hedges(values, IMPROVEMENT_TEXT_FIELDS, SettingError)
     complaints = {}
     for reference in references:
-        complaint = db.session.scalar(select(Complaint).where(Complaint.reference == normalise_reference(reference)))
+        complaint = find_by_reference(reference)
         if complaint is None:
             raise SettingError(_l("There is no complaint with reference %(ref)s.", ref=reference), "references")
         complaints[complaint.id] = complaint

@@ -112,6 +112,12 @@ def colleagues(exclude: User | None = None) -> list[User]:
     return db.session.scalars(query).all()
 
 
+def admins_to_ask(limit: int = 3) -> list[User]:
+    """Who a colleague can ask about the portal itself (the staff footer): active admins by name."""
+    return list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.active.is_(True))
+                                   .order_by(User.name).limit(limit)))
+
+
 def update_person(admin: User, person: User, *, role: str, mandate_per_complaint_cents: int,
                   monthly_budget_cents: int, active: bool) -> None:
     """Change a person's role and mandate; deactivate only when nothing of theirs is left open."""

@@ -17,10 +17,9 @@ from ..extensions import db
 from ..models import Complaint, Draft, InboundMail, OutboxMail, User, utcnow
 from . import attachments
 from ..states import MailStatus, Status
-from .complaints import end_open_promises, record_event
+from .complaints import end_open_promises, find_by_reference, record_event
 from .errors import DomainError
 from .audit import audit
-from .secrets import normalise_reference
 from .text import normalise_email
 
 CLOSED_STATUSES = Status.ENDED
@@ -159,8 +158,8 @@ def record_erasure_request(staff: User, which: str, via: str, now: datetime | No
     that are now waiting for an admin, including any asked before; none found is an error."""
     if via not in ERASURE_VIA[1:]:
         raise PrivacyError(_l("Choose how the customer asked"), "via")
-    reference = normalise_reference(which)
-    found = db.session.scalars(select(Complaint).where(Complaint.reference == reference)).all()
+    complaint = find_by_reference(which)
+    found = [complaint] if complaint else []
     if not found and "@" in (which or ""):
         found = db.session.scalars(select(Complaint).where(
             func.lower(Complaint.email) == normalise_email(which)).order_by(Complaint.id)).all()

@@ -21,6 +21,7 @@ class QueueRow:
     next_due: datetime | None
     next_label_nl: str | None
     next_label_en: str | None
+    next_key: str | None = None
 
 
 def visible_complaints(user: User):
@@ -72,15 +73,15 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
     # at the complaint's next_due_at (models.still_owed).
     labels = {}
     if complaints:
-        for complaint_id, _due_at, label_nl, label_en in db.session.execute(
-                select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en)
+        for complaint_id, _due_at, label_nl, label_en, key in db.session.execute(
+                select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en, Promise.key)
                 .where(Promise.complaint_id.in_([c.id for c in complaints]), or_(
                     Promise.state == PromiseState.OPEN,
                     and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None),
                          Promise.moved_at.is_(None))))
                 .order_by(Promise.due_at, Promise.position)):
-            labels.setdefault(complaint_id, (label_nl, label_en))
-    return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None))) for c in complaints], total
+            labels.setdefault(complaint_id, (label_nl, label_en, key))
+    return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None, None))) for c in complaints], total
 
 
 def waiting_for_cosign() -> list[Offer]:

@@ -17,7 +17,7 @@ from ..models import Complaint, Improvement, Message, MonthStory, Offer, User
 from ..states import OfferState
 from .errors import DomainError
 from .insight import Period
-from .secrets import normalise_reference
+from .complaints import find_by_reference
 
 STORIES_PER_MONTH = 5
 MASK = "•••"
@@ -96,7 +96,7 @@ def pick_story(supervisor: User, month: str, reference: str) -> MonthStory:
     different positions, or the second is refused: never six."""
     if month_period(month) is None:
         raise ReviewError(_l("This month does not exist."), "reference")
-    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == normalise_reference(reference)))
+    complaint = find_by_reference(reference)
     if complaint is None:
         raise ReviewError(_l("No complaint has this reference. Check it and try again."), "reference")
     taken = db.session.scalars(select(MonthStory).where(MonthStory.month == month)).all()

@@ -96,6 +96,21 @@ STATUS_WORDS = {
 }
 
 
+# A promise as the work it asks of us, in staff words (the customer's own text is quoted beside it).
+# Keyed by the step's key; a step an admin added gets the fallback, which quotes its label.
+PROMISE_TASKS = {
+    "contact": _l("Read it and contact the customer"),
+    "proposal": _l("Send the customer a proposal or an answer"),
+    "resolved": _l("Carry out what was agreed"),
+    "passed_on": _l("Pass the compliment on to the people it is about"),
+    "answered": _l("Tell the customer what we do with the idea"),
+    "manager": _l("A manager looks at it and contacts the customer"),
+    "decision": _l("Decide on the compensation: a supervisor co-signs"),
+    "new_proposal": _l("Send the customer a new proposal"),
+}
+PROMISE_TASK_OTHER = _l("Keep the promise the customer reads below")
+
+
 # How a reply reads (charter.readability.verdict), shown under the reply box as the agent types.
 READABILITY_WORDS = {
     "easy": _l("Reading score %(score)s: easy to read."),

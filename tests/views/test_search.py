@@ -34,11 +34,24 @@ def test_a_search_lists_what_it_found_with_a_link_to_each(client_request, auth, 
     assert page.select_one("input[name=q]")["value"] == "foto"  # the box keeps what was searched for
 
 
-def test_a_reference_typed_without_its_dash_finds_the_complaint(client_request, auth, filed):
+def test_a_reference_typed_in_any_case_and_without_its_dash_opens_the_complaint(client_request, auth, filed):
     auth.login("agent")
-    page = client_request.get(f"/agent/?q={filed.reference.replace('-', '').lower()}", headers=EN)
-    assert page.h1.get_text(strip=True).startswith("Search results for")
-    assert [a.get_text(strip=True) for a in page.select("main tbody a")] == [filed.reference]
+    for typed in (filed.reference.replace("-", "").lower(), filed.reference.lower(), f" {filed.reference} "):
+        response = client_request.get(f"/agent/?q={typed}", headers=EN, expected_status=302)
+        assert response.headers["Location"] == f"/agent/complaints/{filed.reference}"
+
+
+def test_the_complaint_page_takes_its_reference_in_any_case(client_request, auth, filed):
+    auth.login("agent")
+    lower = filed.reference.lower()
+    response = client_request.get(f"/agent/complaints/{lower}", expected_status=301)
+    assert response.headers["Location"] == f"/agent/complaints/{filed.reference}"
+    response = client_request.get(f"/agent/complaints/{filed.reference.replace('-', '')}/mandate", expected_status=301)
+    assert response.headers["Location"] == f"/agent/complaints/{filed.reference}/mandate"
+    client_request.get(f"/agent/complaints/{filed.reference}")
+    # A POST with the other spelling acts on the same complaint (no redirect loses a form).
+    client_request.post(f"/agent/complaints/{lower}/claim", data={}, expected_status=302)
+    client_request.get("/agent/complaints/AAAA-AAAA", expected_status=404)
 
 
 def test_no_hits_says_so_in_the_staff_language(client_request, auth, filed):
