@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -55,7 +57,10 @@ class TooManyOpen(DomainError):
     """This address has as many open complaints as one address may have."""
 
     def __init__(self, limit: int):
-        super().__init__(_l("You already have %(n)s complaints open with us", n=limit), "email")
+        # Lazy, so each door shows it in its reader's language; ngettext, so a cap of one reads right.
+        super().__init__(LazyString(lambda: ngettext("You already have %(num)s complaint open with us",
+                                                     "You already have %(num)s complaints open with us", limit)),
+                         "email")
         self.limit = limit
 
 

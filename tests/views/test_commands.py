@@ -20,7 +20,7 @@ def test_filing_for_a_customer_keeps_the_open_complaints_cap(app, client_request
         "channel": "phone", "story": "The parcel never came and nobody called.", "category": "delivery",
         "wish": "fix", "name": "Busy Bee", "email": "BUSY@example.com", "contact_by": "email", "language": "en",
         "submission_key": new_draft_key()}, expected_status=400, headers=EN)
-    assert "You already have 1 complaints open with us" in text_of(page)
+    assert "You already have 1 complaint open with us" in text_of(page)
     assert db.session.scalar(select(func.count(Complaint.id))) == 1
 
 
