@@ -166,7 +166,7 @@ def test_a_customer_files_an_agent_claims_replies_and_offers_within_the_mandate_
     expect(customer.get_by_role("heading", level=1)).to_have_text("Your complaint is solved")
     expect(customer.locator("#done")).to_contain_text("Payment reference: PAY-2026-4411")
     expect(customer.get_by_role("heading", name="Not solved after all?")).to_be_visible()
-    expect(agent.locator("main .caption")).to_contain_text("Your complaint is solved")
+    expect(agent.locator("main .caption")).to_contain_text("Resolved")
     expect(agent.locator("main")).to_contain_text("It closes by itself on")
     expect(agent.locator("#carry-out")).to_have_count(0)
     no_console_errors(customer, agent)
