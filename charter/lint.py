@@ -53,7 +53,7 @@ HEDGE = {
         "t.z.t.": "uiterlijk [datum]",
         "nader te bepalen": "noem de datum",
         "onder voorbehoud": "zeg wat zeker is",
-        "behoudens": "behalve; of zeg de voorwaarde",
+        "behoudens": "zeg de voorwaarde, of schrijf 'behalve'",
         "naar ons oordeel": "zeg wat u vindt en waarom",
         "ter beoordeling van": "zeg wie beslist en wanneer",
         "redelijkerwijs": "zeg wat u doet",
@@ -204,6 +204,7 @@ ERROR_MESSAGE_WORDS = {
 }
 
 LONG_SENTENCE_WORDS = {"nl": 20, "en": 25}
+SPLIT_IT = {"nl": "deel de zin op: %s woorden, hooguit %s", "en": "split the sentence: %s words, %s at most"}
 
 # Which right each kind of finding concerns.
 RIGHT_FOR = {"hedge": 3, "jargon": 4, "long_sentence": 4}
@@ -218,6 +219,24 @@ _NOT_MEANT = {
 }
 
 
+# A suggestion is either an instruction ("say what happens and when") or the plainer words themselves
+# ("by [date]", "start"). Said as one whole sentence, in the language of the text it is about, so it
+# never reads "try say what happens": an instruction as it is, plainer words after "Write instead:".
+INSTRUCTION_VERBS = {"nl": ("zeg", "noem", "laat", "schrijf", "deel"), "en": ("say", "leave", "give", "write", "split")}
+WRITE_INSTEAD = {"nl": "Schrijf liever: “%s”.", "en": "Write instead: “%s”."}
+
+
+def advice(suggestion: str, language: str) -> str:
+    """A suggestion as one sentence: "Say what happens and when." or "Write instead: “by [date]”."."""
+    if not suggestion:
+        return ""
+    language = "en" if language.startswith("en") else "nl"
+    words = suggestion.split()
+    if len(words) > 1 and words[0].rstrip(",;:") in INSTRUCTION_VERBS[language]:
+        return suggestion[0].upper() + suggestion[1:] + ("" if suggestion.endswith(".") else ".")
+    return WRITE_INSTEAD[language] % suggestion
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str  # hedge | jargon | long_sentence
@@ -226,6 +245,11 @@ class Finding:
     phrase: str
     start: int
     suggestion: str
+    language: str = "nl"
+
+    @property
+    def advice(self) -> str:
+        return advice(self.suggestion, self.language)
 
 
 def _word_pattern(word: str) -> str:
@@ -250,7 +274,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _QUOTED.finditer(text)]
 
 
-def _find(text: str, phrases: dict[str, str], kind: str, severity: str) -> list[Finding]:
+def _find(text: str, phrases: dict[str, str], kind: str, severity: str, language: str) -> list[Finding]:
     findings = []
     for phrase, suggestion in phrases.items():
         for match in _pattern(phrase).finditer(text):
@@ -259,7 +283,7 @@ def _find(text: str, phrases: dict[str, str], kind: str, severity: str) -> list[
                                        text[match.end():match.end() + 12]):
                 continue
             findings.append(Finding(kind, severity, RIGHT_FOR[kind], match.group(0),
-                                    match.start(), suggestion))
+                                    match.start(), suggestion, language))
     return findings
 
 
@@ -297,18 +321,17 @@ def lint(text: str, language: str, promise: bool = False) -> list[Finding]:
     With promise=True the text is a commitment to a customer: soft modal verbs count as hedges too.
     """
     language = "en" if language.startswith("en") else "nl"
-    findings = _find(text, HEDGE[language], "hedge", "error")
+    findings = _find(text, HEDGE[language], "hedge", "error", language)
     if promise:
-        findings += _find(text, PROMISE_HEDGE[language], "hedge", "error")
-    findings += _find(text, JARGON[language], "jargon", "warning")
+        findings += _find(text, PROMISE_HEDGE[language], "hedge", "error", language)
+    findings += _find(text, JARGON[language], "jargon", "warning", language)
     findings = _longest_only(findings, _quoted_spans(text))
     limit = LONG_SENTENCE_WORDS[language]
     for start, sentence in sentences(text):
         count = len(_WORD.findall(sentence))
         if count > limit:
             findings.append(Finding("long_sentence", "warning", RIGHT_FOR["long_sentence"],
-                                    sentence.strip()[:60], start,
-                                    f"split it: {count} words, {limit} at most"))
+                                    sentence.strip()[:60], start, SPLIT_IT[language] % (count, limit), language))
     return sorted(findings, key=lambda f: f.start)
 
 

@@ -35,13 +35,12 @@ def finding_message(finding: Finding):
     """The sentence an admin reads about one finding, with the plainer way to say it."""
     if finding.severity == "error":
         return _l("“%(phrase)s” is vague: customers cannot count on it (right %(right)s). This stops the saving. "
-                  "Write instead: %(suggestion)s.", phrase=finding.phrase, right=finding.right,
-                  suggestion=finding.suggestion)
+                  "%(advice)s", phrase=finding.phrase, right=finding.right, advice=finding.advice)
     if finding.kind == "long_sentence":
         return _l("This sentence is long and hard to read (right %(right)s): “%(phrase)s…”. Split it.",
                   phrase=finding.phrase, right=finding.right)
-    return _l("“%(phrase)s” is hard to read for many people (right %(right)s). Plainer: %(suggestion)s.",
-              phrase=finding.phrase, right=finding.right, suggestion=finding.suggestion)
+    return _l("“%(phrase)s” is hard to read for many people (right %(right)s). %(advice)s",
+              phrase=finding.phrase, right=finding.right, advice=finding.advice)
 
 
 def refuse_hedges(values: dict, fields, error: type[DomainError] = DomainError) -> None:
@@ -55,5 +54,4 @@ def refuse_vague_words(text: str, language: str, field: str, error: type[DomainE
     for finding in lint(text or "", language):
         if finding.severity == "error":
             raise error(_l("“%(phrase)s” is vague: the customer cannot count on it (right %(right)s). "
-                           "Write instead: %(suggestion)s.", phrase=finding.phrase, right=finding.right,
-                           suggestion=finding.suggestion), field)
+                           "%(advice)s", phrase=finding.phrase, right=finding.right, advice=finding.advice), field)

@@ -3,6 +3,7 @@
 The word lists below are copied from ../shared/reference/STANDARDS.md §5.4 on purpose, not read from
 charter.lint: the test says what the lint must find, the lint's own tables say how.
 """
+import re
 import subprocess
 import sys
 
@@ -357,3 +358,33 @@ def test_charter_does_not_import_flask():
             "assert 'flask' not in sys.modules, 'flask'; assert 'portal' not in sys.modules, 'portal'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def every_suggestion():
+    from charter.lint import HEDGE, JARGON, PROMISE_HEDGE
+    for language in ("nl", "en"):
+        for table in (HEDGE, PROMISE_HEDGE, JARGON):
+            for phrase, suggestion in table[language].items():
+                yield language, phrase, suggestion
+
+
+def test_every_suggestion_reads_as_one_whole_sentence_in_its_language():
+    from charter.lint import advice
+    # "probeer laat het weg", "try say what happens", or an order put in quotes as if it were the words.
+    broken = re.compile(r"^(probeer|try)\b|“(zeg|noem|laat|say|give|leave|split|deel) \w", re.IGNORECASE)
+    for language, phrase, suggestion in every_suggestion():
+        sentence = advice(suggestion, language)
+        assert sentence[0].isupper() and sentence.endswith("."), (phrase, sentence)
+        assert not broken.search(sentence), f"{phrase!r} reads awkwardly: {sentence!r}"
+
+
+def test_an_instruction_is_said_as_it_is_and_plainer_words_are_quoted():
+    from charter.lint import advice
+    assert advice("say what happens and when", "en") == "Say what happens and when."
+    assert advice("laat het weg en noem een datum", "nl") == "Laat het weg en noem een datum."
+    assert advice("by [date]", "en") == "Write instead: “by [date]”."
+    assert advice("uiterlijk [datum]", "nl") == "Schrijf liever: “uiterlijk [datum]”."
+    assert advice("give", "en") == "Write instead: “give”.", "a single word is the plainer word, not an order"
+    assert lint("Wij proberen het in principe snel te doen.", "nl")[0].advice.startswith(("Schrijf", "Laat"))
+    long = lint(" ".join(["woord"] * 25) + ".", "nl")[0]
+    assert long.advice == "Deel de zin op: 25 woorden, hooguit 20."
