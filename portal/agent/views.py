@@ -451,13 +451,25 @@ def mandate_page(reference):
         form.request_key.data, form.seen_counter.data = new_draft_key(), str(complaint.offer_counter)
     return render_template("agent/mandate.html", complaint=complaint, form=form, findings=findings,
                            mandate=mandate.mandate_of(current_user, complaint, calendar),
+                           offer_to_answer=mandate.open_offer(complaint),
+                           offer_to_sign=mandate.offer_waiting_for_cosign(complaint),
                            remedies=mandate.REMEDIES), 200 if not form.errors else 400
 
 
 @bp.route("/cosign")
 @role_required("supervisor")
 def cosign_page():
-    return render_template("agent/cosign.html", offers=waiting_for_cosign(), refuse_form=RefuseForm())
+    return _render_cosign(RefuseForm())
+
+
+def _render_cosign(refuse_form, refusing=None, status=200):
+    """The offers waiting for a co-sign, each with whether this supervisor can sign it, said before the button."""
+    calendar, now = get_calendar(), utcnow()
+    offers = [(offer, mandate.cosign_refusal(offer, current_user, calendar, now)) for offer in waiting_for_cosign()]
+    mine = mandate.Mandate(current_user.mandate_per_complaint_cents, current_user.monthly_budget_cents,
+                           mandate.spent_this_month(current_user, now, calendar), 0)
+    return render_template("agent/cosign.html", offers=offers, refuse_form=refuse_form, refusing=refusing,
+                           mine=mine), status
 
 
 @bp.route("/offers/<int:offer_id>/cosign", methods=["POST"])
@@ -484,8 +496,7 @@ def refuse(offer_id):
         except mandate.MandateError as error:
             flash(str(error.message), "error")
         return redirect(url_for("agent.cosign_page"))
-    return render_template("agent/cosign.html", offers=waiting_for_cosign(), refuse_form=form,
-                           refusing=offer.id), 400
+    return _render_cosign(form, refusing=offer.id, status=400)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -194,6 +194,26 @@ def _not_waiting(offer: Offer) -> MandateError:
     return MandateError(_l("This offer was already decided."))
 
 
+def cosign_refusal(offer: Offer, supervisor: User, calendar: BusinessCalendar, now: datetime | None = None):
+    """Why this supervisor cannot sign this offer (a sentence), or None when they can. The co-sign page
+    shows it in place of the button and `cosign` refuses with it, so the two never disagree."""
+    if not supervisor.can("supervisor"):
+        return _l("Only a supervisor can co-sign.")
+    if supervisor.id == offer.made_by_id:
+        return _l("Someone else must co-sign your own offer.")
+    # What this supervisor may still give, with the offer being decided left out of the complaint's sum.
+    theirs = Mandate(supervisor.mandate_per_complaint_cents, supervisor.monthly_budget_cents,
+                     spent_this_month(supervisor, now or utcnow(), calendar),
+                     offered_on(offer.complaint, leaving_out=offer))
+    if offer.amount_cents > theirs.left_on_complaint_cents:
+        return _l("This is more than you may grant on one complaint. "
+                  "Ask an admin to raise your mandate, or refuse it with a reason.")
+    if offer.amount_cents > theirs.left_this_month_cents:
+        return _l("This is more than is left of your budget this month. "
+                  "Ask an admin to raise it, or refuse it with a reason.")
+    return None
+
+
 def cosign(offer: Offer, supervisor: User, calendar: BusinessCalendar, now: datetime | None = None) -> None:
     """A supervisor signs an offer above the agent's mandate; it then takes effect as any other.
 
@@ -208,15 +228,9 @@ def cosign(offer: Offer, supervisor: User, calendar: BusinessCalendar, now: date
     if offer.state != OfferState.WAITING_COSIGN:
         raise _not_waiting(offer)
     complaint = offer.complaint
-    # What this supervisor may still give, with the offer being decided left out of the complaint's sum.
-    theirs = Mandate(supervisor.mandate_per_complaint_cents, supervisor.monthly_budget_cents,
-                     spent_this_month(supervisor, now, calendar), offered_on(complaint, leaving_out=offer))
-    if offer.amount_cents > theirs.left_on_complaint_cents:
-        raise MandateError(_l("This is more than you may grant on one complaint. "
-                              "Ask an admin to raise your mandate, or refuse it with a reason."))
-    if offer.amount_cents > theirs.left_this_month_cents:
-        raise MandateError(_l("This is more than is left of your budget this month. "
-                              "Ask an admin to raise it, or refuse it with a reason."))
+    refusal = cosign_refusal(offer, supervisor, calendar, now)
+    if refusal is not None:
+        raise MandateError(refusal)
     signed = db.session.execute(
         update(Offer).where(Offer.id == offer.id, Offer.state == OfferState.WAITING_COSIGN)
         .values(state=OfferState.OFFERED, cosigned_by_id=supervisor.id, cosigned_at=now)
@@ -273,7 +287,13 @@ def _make_offer_known(complaint: Complaint, offer: Offer, now: datetime) -> None
 # --- the customer's answer ------------------------------------------------------------------------
 
 def open_offer(complaint: Complaint) -> Offer | None:
+    """The offer the customer has to answer: while there is one, no new offer can be made."""
     return next((g for g in reversed(complaint.offers) if g.state == OfferState.OFFERED), None)
+
+
+def offer_waiting_for_cosign(complaint: Complaint) -> Offer | None:
+    """An offer above its maker's mandate, not signed yet: a new offer replaces it."""
+    return next((g for g in reversed(complaint.offers) if g.state == OfferState.WAITING_COSIGN), None)
 
 
 def accept(complaint: Complaint, offer: Offer, now: datetime | None = None,

@@ -619,12 +619,14 @@ def test_jargon_in_an_offer_is_warned_once_then_the_same_text_goes_out(client, a
     warning = text_of(page.find(id="lint"))
     assert "retourneren" in warning and "conform" in warning and "press the button again" in warning
     assert db.session.scalar(select(func.count(Offer.id))) == 0, "nothing offered yet"
-    data["checked"] = page.find("input", {"name": "checked"})["value"]
-    assert client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data).status_code == 302
-    assert db.session.scalar(select(Offer.text)) == JARGON
-    changed = dict(data, text=JARGON.replace("conform", "volgens"))  # another text is checked again
+    checked = page.find("input", {"name": "checked"})["value"]
+    changed = dict(data, checked=checked, text=JARGON.replace("conform", "volgens"))  # another text: checked again
     assert "retourneren" in text_of(soup(client.post(f"/agent/complaints/{complaint.reference}/mandate",
                                                      data=changed, headers=EN)).find(id="lint"))
+    assert db.session.scalar(select(func.count(Offer.id))) == 0
+    data["checked"] = checked
+    assert client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data).status_code == 302
+    assert db.session.scalar(select(Offer.text)) == JARGON
 
 
 def test_jargon_in_a_new_dates_reason_and_a_close_reason_is_warned_once(client, auth, create_complaint):
@@ -668,3 +670,71 @@ def test_the_managers_answer_is_checked_for_plain_words_once(client, auth, creat
     hedged["manager-checked"] = page.find("input", {"name": "manager-checked"})["value"]
     assert client.post(path, headers=EN, data=hedged).status_code == 302, "the same text again is sent"
     assert "We will try to pay you back asap." in text_of(soup(client.get(f"/s/{token}", headers=EN)))
+
+
+def test_with_an_offer_waiting_for_the_customer_the_mandate_screen_says_so_first_and_shows_no_form(
+        client, auth, create_complaint):
+    complaint, token = create_complaint(language="en")
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="voucher", amount="10", text="A voucher of 10 euros, in your mail today.")
+    client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}/mandate", headers=EN))
+    notice = page.select_one("main #offer-waits")
+    assert notice is not None and "An offer waits for the customer's answer since" in text_of(notice)
+    assert "Voucher: €10.00" in text_of(notice) or "€10.00" in text_of(notice)
+    assert "With a no they give a reason, and then you make a new offer." in text_of(notice)
+    assert page.select("main form") == [], "no form that cannot be sent"
+    # The mandate box comes before everything else below the notice, with what is left on this complaint.
+    box = page.select_one("main #mandate")
+    assert [dt.get_text(strip=True) for dt in box.select("dt")] == [
+        "Most per complaint", "Left this month", "Left on this complaint", "You can offer now"]
+    assert "€90.00" in text_of(box.select("dd")[2])
+    # The rule itself stays in the service: a form sent anyway is refused.
+    data = {"request_key": "k" * 20, "seen_counter": str(complaint.offer_counter), "remedy": "voucher",
+            "amount": "5", "text": "Another voucher for you."}
+    refused = client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data, headers=EN)
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count(Offer.id))) == 1
+    assert "Wilt u" not in text_of(page)
+
+
+def _offer_above_mandate(client, auth, complaint, amount):
+    auth.login()
+    client.post(f"/agent/complaints/{complaint.reference}/claim")
+    data = offer_form(client, complaint.reference)
+    data.update(remedy="refund", amount=amount, text="We pay you back the whole amount.")
+    client.post(f"/agent/complaints/{complaint.reference}/mandate", data=data)
+    auth.logout()
+    return db.session.scalar(select(Offer).where(Offer.complaint_id == complaint.id))
+
+
+@pytest.mark.parametrize("per_complaint, budget, expected", [
+    (100_000, 1_000_000, None),
+    (20_000, 1_000_000, "This is more than you may grant on one complaint."),
+    (100_000, 10_000, "This is more than is left of your budget this month."),
+], ids=["enough", "mandate too low", "budget used up"])
+def test_the_sign_button_shows_only_when_the_supervisor_can_sign(client, auth, create_complaint,
+                                                                 per_complaint, budget, expected):
+    complaint, _ = create_complaint(language="en")
+    offer = _offer_above_mandate(client, auth, complaint, "250")
+    supervisor = person("supervisor")
+    supervisor.mandate_per_complaint_cents, supervisor.monthly_budget_cents = per_complaint, budget
+    db.session.commit()
+    auth.login("supervisor")
+    page = soup(client.get("/agent/cosign", headers=EN))
+    box = page.select_one(f"#offer-{offer.id}")
+    sign = box.find("button", string=re.compile("Sign: offer it to the customer"))
+    if expected is None:
+        assert sign is not None and "This fits your mandate" in text_of(box)
+    else:
+        assert sign is None, "no button that only leads to a refusal"
+        assert "You cannot sign this." in text_of(box) and expected in text_of(box)
+        assert box.find("summary", string="Do not sign") is not None, "refusing with a reason stays possible"
+        # The same rule at the click: refused, and the offer still waits.
+        client.post(f"/agent/offers/{offer.id}/cosign")
+        db.session.refresh(offer)
+        assert offer.state == "waiting_cosign"
+    dutch = text_of(soup(client.get("/agent/cosign")))
+    assert ("Je kunt dit niet tekenen." in dutch) == (expected is not None)
