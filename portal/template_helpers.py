@@ -137,6 +137,40 @@ def promise_task(promise, label: str | None = None) -> str:
 
 
 @helper
+def audit_sentence(event) -> str:
+    """An audit event as a sentence in the reader's language ("Joke Jansen published the improvement …")."""
+    from .wording.staff import AUDIT_NOBODY, AUDIT_SENTENCES, AUDIT_UNKNOWN
+
+    after, before = event.after or {}, event.before or {}
+    mailed = after.get("mailed") or 0
+    values = dict(who=event.user.name if event.user else str(AUDIT_NOBODY), subject=event.subject or "",
+                  action=event.action, status=after.get("status", ""),
+                  role=role_words(after.get("role", "")), before_role=role_words(before.get("role", "")),
+                  mailed=ngettext("%(num)s customer was mailed", "%(num)s customers were mailed", mailed))
+    sentence = AUDIT_SENTENCES.get(event.action)
+    return str(sentence if sentence is not None else AUDIT_UNKNOWN) % values
+
+
+@helper
+def audit_action_words(action: str) -> str:
+    """An action code as the audit filter lists it: its sentence with nobody and nothing filled in."""
+    from .wording.staff import AUDIT_ACTION_WORDS
+
+    return str(AUDIT_ACTION_WORDS.get(action, action.replace("_", " ")))
+
+
+@helper
+def audit_changes(event) -> list[tuple[str, str, str]]:
+    """What an audit event changed: only the settings whose value differs, as (setting, before, after)."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict) or not before:
+        return []
+    shown = lambda value: "–" if value in (None, "") else str(value)  # noqa: E731
+    return [(name.replace("_", " "), shown(before.get(name)), shown(after.get(name)))
+            for name in after if before.get(name) != after.get(name)]
+
+
+@helper
 def admins_to_ask() -> list:
     """The admins named in the staff footer; only for someone signed in (the login page names nobody)."""
     from flask_login import current_user

@@ -138,3 +138,59 @@ CHANNEL_NAMES = {
 TREND_WORDS = {"better": _l("better than the period before"), "worse": _l("worse than the period before"),
                "same": _l("the same as the period before"), None: _l("nothing to compare with")}
 MEETS_WORDS = {True: _l("On target"), False: _l("Below target"), None: _l("Nothing to measure in this period")}
+
+
+# The admin audit in sentences (templates/admin/audit.html, via template_helpers.audit_sentence): one per
+# action code that `services.audit.audit` is called with. %(who)s is the person, %(subject)s what it was about.
+AUDIT_SENTENCES = {
+    "login": _l("%(who)s logged in."),
+    "logout": _l("%(who)s logged out."),
+    "login_failed": _l("Someone tried to log in as %(subject)s with a wrong password."),
+    "login_failed_code": _l("%(who)s entered a wrong two-step code."),
+    "login_recovery_code": _l("%(who)s logged in with a recovery code."),
+    "login_refused_reset_asked": _l("%(who)s could not log in: they must choose a new password first."),
+    "password_changed": _l("%(who)s chose a new password."),
+    "password_reset": _l("%(who)s set a new password with a mailed link."),
+    "password_reset_asked": _l("A link to set a new password was asked for %(subject)s."),
+    "password_reset_forced": _l("%(who)s asked %(subject)s to choose a new password."),
+    "two_step_on": _l("%(who)s turned on two-step login."),
+    "two_step_off": _l("%(who)s turned off two-step login for %(subject)s."),
+    "person_created": _l("%(who)s added %(subject)s as %(role)s."),
+    "person_changed": _l("%(who)s changed the settings of %(subject)s."),
+    "role_changed": _l("%(who)s changed the role of %(subject)s from %(before_role)s to %(role)s."),
+    "category_saved": _l("%(who)s saved the category “%(subject)s”."),
+    "closing_day_added": _l("%(who)s added the closing day %(subject)s."),
+    "closing_day_removed": _l("%(who)s removed the closing day %(subject)s."),
+    "calendar_changed": _l("%(who)s changed the calendar."),
+    "organisation_changed": _l("%(who)s changed the organisation's settings."),
+    "insight_settings_changed": _l("%(who)s changed the insight settings."),
+    "timeline_saved": _l("%(who)s saved a new version of the promise-timeline %(subject)s."),
+    "improvement_saved": _l("%(who)s saved the improvement “%(subject)s”."),
+    "improvement_published": _l("%(who)s published the improvement “%(subject)s” and %(mailed)s."),
+    "erasure_recorded": _l("%(who)s recorded a request to erase the personal data of complaint %(subject)s."),
+    "erasure_confirmed": _l("%(who)s erased the personal data of complaint %(subject)s."),
+    "integration_created": _l("%(who)s made the integration “%(subject)s”."),
+    "integration_revoked": _l("%(who)s revoked the integration “%(subject)s”."),
+    "webhook_added": _l("%(who)s added a webhook: %(subject)s."),
+    "webhook_removed": _l("%(who)s removed a webhook: %(subject)s."),
+    "api_call": _l("An integration called %(subject)s; the answer was %(status)s."),
+}
+AUDIT_UNKNOWN = _l("%(who)s: %(subject)s (%(action)s).")
+AUDIT_NOBODY = _l("Someone")
+# The audit filter's choices: what kind of change, in words.
+AUDIT_ACTION_WORDS = {
+    "login": _l("Logged in"), "logout": _l("Logged out"), "login_failed": _l("Wrong password"),
+    "login_failed_code": _l("Wrong two-step code"), "login_recovery_code": _l("Logged in with a recovery code"),
+    "login_refused_reset_asked": _l("Log-in refused: new password needed"), "password_changed": _l("New password"),
+    "password_reset": _l("New password by mailed link"), "password_reset_asked": _l("Link for a new password asked"),
+    "password_reset_forced": _l("New password required"), "two_step_on": _l("Two-step login on"),
+    "two_step_off": _l("Two-step login off"), "person_created": _l("Person added"),
+    "person_changed": _l("Person changed"), "role_changed": _l("Role changed"), "category_saved": _l("Category saved"),
+    "closing_day_added": _l("Closing day added"), "closing_day_removed": _l("Closing day removed"),
+    "calendar_changed": _l("Calendar changed"), "organisation_changed": _l("Organisation changed"),
+    "insight_settings_changed": _l("Insight settings changed"), "timeline_saved": _l("Promise-timeline saved"),
+    "improvement_saved": _l("Improvement saved"), "improvement_published": _l("Improvement published"),
+    "erasure_recorded": _l("Erasure request recorded"), "erasure_confirmed": _l("Personal data erased"),
+    "integration_created": _l("Integration made"), "integration_revoked": _l("Integration revoked"),
+    "webhook_added": _l("Webhook added"), "webhook_removed": _l("Webhook removed"), "api_call": _l("API call"),
+}

@@ -48,7 +48,7 @@ def test_an_admin_sees_the_requests_oldest_first_and_erases_one(client, client_r
     assert "The personal data of this complaint is erased" in agent_page and "Fatima" not in agent_page
 
     audit = text_of(soup(client.get("/admin/audit", headers=EN)))
-    assert f"erasure_confirmed: {first.reference}" in audit
+    assert f"erased the personal data of complaint {first.reference}." in audit
 
     assert client.post(f"/admin/erasure/{first.id}/confirm").status_code == 404  # done once
 

@@ -105,3 +105,44 @@ def test_the_staff_footer_names_the_admins_and_the_login_page_names_nobody(clien
     assert f"{admin.name}: {admin.email}" in " ".join(page.select_one(".help").get_text(" ").split())
     public = soup(client.get("/", headers=EN))
     assert public.select_one("#help-title").get_text(strip=True) == "Would you rather talk to a person?"
+
+
+def test_the_audit_reads_as_sentences_in_the_readers_language(app, client, auth):
+    from portal.services import improvements
+    from portal.services.audit import audit
+    from portal.wording.staff import AUDIT_ACTION_WORDS, AUDIT_SENTENCES
+
+    admin = person("admin")
+    audit(admin, "improvement_published", "Bezorger belt vooraf", after=dict(mailed=2))
+    audit(admin, "improvement_published", "Pakket in de brievenbus", after=dict(mailed=1))
+    audit(admin, "role_changed", "sanne@gehoord.example", before=dict(role="agent"), after=dict(role="supervisor"))
+    audit(admin, "calendar_changed", "Gehoord", before=dict(closing_time="17:00", zone="Europe/Amsterdam"),
+          after=dict(closing_time="18:00", zone="Europe/Amsterdam"))
+    audit(admin, "something_new", "x")
+    db.session.commit()
+    assert improvements  # the action codes come from the services, each with its sentence
+    auth.login("admin")
+    english = " ".join(soup(client.get("/admin/audit", headers=EN)).get_text(" ").split())
+    assert f"{admin.name} published the improvement “Bezorger belt vooraf” and 2 customers were mailed." in english
+    assert f"{admin.name} published the improvement “Pakket in de brievenbus” and 1 customer was mailed." in english
+    assert f"{admin.name} changed the role of sanne@gehoord.example from Agent to Supervisor." in english
+    assert "1 setting changed" in english and "closing time: was “17:00”, is now “18:00”" in english
+    assert f"{admin.name}: x (something_new)." in english, "an unknown code still reads, with its code"
+    assert "improvement_published" not in english and '{"mailed"' not in english
+    dutch = " ".join(soup(client.get("/admin/audit")).get_text(" ").split())
+    assert f"{admin.name} publiceerde de verbetering “Bezorger belt vooraf” en 2 klanten kregen een mail." in dutch
+    assert "Verbetering gepubliceerd" in dutch, "the filter's choices in words"
+    assert set(AUDIT_ACTION_WORDS) == set(AUDIT_SENTENCES)
+
+
+def test_every_audit_code_the_services_write_has_a_sentence():
+    import re as regex
+    from portal.wording.staff import AUDIT_SENTENCES
+
+    written = set()
+    for path in (ROOT / "portal").rglob("*.py"):
+        written |= set(regex.findall(r"\baudit\([^,()]+, \"([a-z_]+)\"", path.read_text()))
+        written |= set(regex.findall(r"action=\"([a-z_]+)\"", path.read_text()))
+        written |= set(regex.findall(r"CALENDAR_FIELDS, \"([a-z_]+)\"", path.read_text()))
+    assert written, "the pattern finds the calls"
+    assert written - set(AUDIT_SENTENCES) == set()

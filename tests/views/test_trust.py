@@ -356,7 +356,8 @@ def test_logins_failed_logins_and_logouts_are_in_the_audit_with_filters(client, 
     assert len(rows) == 1 and "agent@gehoord.example" in rows[0]
     agent = person("agent")
     mine = text_of(soup(client.get(f"/admin/audit?person={agent.id}", headers=EN)))
-    assert "login: agent@gehoord.example" in mine and "logout: agent@gehoord.example" in mine
+    assert f"{agent.name} logged in." in mine and f"{agent.name} logged out." in mine
+    assert "Someone tried to log in as agent@gehoord.example with a wrong password." in rows[0]
     today = utcnow().date()
     later = text_of(soup(client.get(f"/admin/audit?from={today + timedelta(days=2)}", headers=EN)))
     assert "Nothing matches" in later
