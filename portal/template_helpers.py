@@ -141,7 +141,9 @@ def audit_sentence(event) -> str:
     """An audit event as a sentence in the reader's language ("Joke Jansen published the improvement …")."""
     from .wording.staff import AUDIT_NOBODY, AUDIT_SENTENCES, AUDIT_UNKNOWN
 
-    after, before = event.after or {}, event.before or {}
+    # A timeline keeps its steps as a list: only a dict holds the values a sentence names.
+    after = event.after if isinstance(event.after, dict) else {}
+    before = event.before if isinstance(event.before, dict) else {}
     mailed = after.get("mailed") or 0
     values = dict(who=event.user.name if event.user else str(AUDIT_NOBODY), subject=event.subject or "",
                   action=event.action, status=after.get("status", ""),
@@ -149,6 +151,14 @@ def audit_sentence(event) -> str:
                   mailed=ngettext("%(num)s customer was mailed", "%(num)s customers were mailed", mailed))
     sentence = AUDIT_SENTENCES.get(event.action)
     return str(sentence if sentence is not None else AUDIT_UNKNOWN) % values
+
+
+@helper
+def offset_words(amount, unit: str) -> str:
+    """"1 working day", "2 working days": a step's offset with its plural right."""
+    from .services.promise_editor import offset_words as words
+
+    return words(amount, unit)
 
 
 @helper

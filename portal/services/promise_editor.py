@@ -6,10 +6,11 @@ filed from then on; promises already made never change.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from datetime import datetime, timedelta, time
+
+from flask_babel import gettext, ngettext
 
 from ..i18n import lazy_gettext as _l
 
@@ -117,21 +118,54 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
     return result
 
 
-def as_text(steps) -> list[str]:
-    """One line per field, to show what changed between two versions."""
-    lines = []
-    for number, step in enumerate(steps, start=1):
-        get = step.get if isinstance(step, dict) else (lambda name, s=step: getattr(s, name))
-        lines.append(f"{number}. {get('key')}: {get('offset_amount')} {get('offset_unit')} "
-                     f"(from {get('relative_to') or 'filing'})")
+def offset_words(amount, unit: str) -> str:
+    """"1 working day", "2 working days", "4 working hours": the count and its unit, plural right."""
+    if unit == "working_hours":
+        return ngettext("%(num)s working hour", "%(num)s working hours", amount or 0)
+    return ngettext("%(num)s working day", "%(num)s working days", amount or 0)
+
+
+def timing_words(step) -> str:
+    """When a step is due, as the admin set it: "within 2 working days of filing"."""
+    get = step.get if isinstance(step, dict) else (lambda name: getattr(step, name))
+    offset = offset_words(get("offset_amount"), get("offset_unit"))
+    if (get("relative_to") or "filing") == "previous":
+        return gettext("within %(offset)s after the step before", offset=offset)
+    return gettext("within %(offset)s of filing", offset=offset)
+
+
+TEXT_NAMES = {"label_nl": _l("the Dutch promise"), "label_en": _l("the English promise"),
+              "explanation_nl": _l("the Dutch explanation"), "explanation_en": _l("the English explanation")}
+
+
+def changes_in_words(older: PromiseTimeline | None, newer: PromiseTimeline, language: str) -> list[str]:
+    """What a version changed, step by step, as sentences an admin reads (never field names)."""
+    def label(step):
+        return getattr(step, "label_en" if language == "en" else "label_nl") or ""
+
+    old_steps = list(older.steps) if older is not None else []
+    sentences = []
+    for number, new in enumerate(newer.steps, start=1):
+        old = old_steps[number - 1] if number <= len(old_steps) else None
+        if old is None:
+            sentences.append(gettext("Step %(n)s is new: “%(label)s”, %(timing)s.", n=number, label=label(new),
+                                     timing=timing_words(new)))
+            continue
+        if timing_words(old) != timing_words(new):
+            sentences.append(gettext("Step %(n)s (“%(label)s”) was “%(old)s”, is now “%(new)s”.", n=number,
+                                     label=label(new), old=timing_words(old), new=timing_words(new)))
         for name, _language in TEXT_FIELDS:
-            lines.append(f"   {name}: {get(name) or ''}")
-    return lines
+            if (getattr(old, name) or "") != (getattr(new, name) or ""):
+                sentences.append(gettext("Step %(n)s: %(what)s was “%(old)s”, is now “%(new)s”.", n=number,
+                                         what=str(TEXT_NAMES[name]), old=getattr(old, name) or "–",
+                                         new=getattr(new, name) or "–"))
+    for number, old in enumerate(old_steps[len(newer.steps):], start=len(newer.steps) + 1):
+        sentences.append(gettext("Step %(n)s (“%(label)s”) is removed.", n=number, label=label(old)))
+    return sentences
 
 
-def difference(older: PromiseTimeline | None, newer: PromiseTimeline) -> list[str]:
-    before = as_text(older.steps) if older is not None else []
-    return list(difflib.unified_diff(before, as_text(newer.steps), lineterm="", n=0))[2:]
+def _same_steps(previous: PromiseTimeline | None, clean: list[dict]) -> bool:
+    return previous is not None and steps_of(previous) == clean
 
 
 def steps_of(timeline: PromiseTimeline) -> list[dict]:
@@ -139,8 +173,9 @@ def steps_of(timeline: PromiseTimeline) -> list[dict]:
 
 
 def save(kind: str, category_id: int | None, steps: list[dict], user: User, calendar: BusinessCalendar,
-         max_weeks: int) -> PromiseTimeline:
-    """Save the steps as a new version, if nothing blocks it; complaints already filed keep theirs."""
+         max_weeks: int) -> PromiseTimeline | None:
+    """Save the steps as a new version, if nothing blocks it; complaints already filed keep theirs.
+    Steps the same as the current version's make no version: None."""
     result = check(steps, calendar, max_weeks)
     if result.blocks_saving:
         raise DomainError(_l("This version cannot come back as it is: open it in the editor and fix it."))
@@ -152,13 +187,15 @@ def save(kind: str, category_id: int | None, steps: list[dict], user: User, cale
         step["relative_to"] = step.get("relative_to") or "filing"
         for name in ("explanation_nl", "explanation_en"):
             step[name] = (step[name] or "").strip() or None
+    if _same_steps(previous, clean):
+        return None  # nothing changed: no new, empty version (the caller says so)
     timeline = timelines.create_timeline(kind, category_id, clean, created_by_id=user.id)
     audit(user, "timeline_saved", f"{kind}/{category_id or 'general'} v{timeline.version}",
           before=steps_of(previous) if previous else None, after=clean)
     return timeline
 
 
-def restore(old: PromiseTimeline, user: User, calendar: BusinessCalendar, max_weeks: int) -> PromiseTimeline:
+def restore(old: PromiseTimeline, user: User, calendar: BusinessCalendar, max_weeks: int) -> PromiseTimeline | None:
     """Bring an older version back, as a new version (history is never rewritten)."""
     return save(old.kind, old.category_id, steps_of(old), user, calendar, max_weeks)
 
@@ -172,4 +209,4 @@ def versions(kind: str, category_id: int | None) -> list[PromiseTimeline]:
     return db.session.scalars(query.order_by(PromiseTimeline.version.desc())).all()
 
 
-__all__ = ["Finding", "check", "preview", "holiday_friday", "save", "restore", "versions", "difference"]
+__all__ = ["Finding", "check", "preview", "holiday_friday", "save", "restore", "versions", "changes_in_words"]

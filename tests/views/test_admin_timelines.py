@@ -122,8 +122,14 @@ def test_a_version_shows_what_changed_and_an_older_one_comes_back_as_new(client,
     client.post(URL, data={**data, "action": "save"})
     second = timelines.current_timeline("complaint", None)
     page = soup(client.get(f"/admin/timelines/versions/{second.id}", headers=EN))
-    diff = page.find("pre").get_text()
-    assert "-2. proposal: 5 working_days" in diff and "+2. proposal: 4 working_days" in diff
+    changes = [li.get_text(" ", strip=True) for li in page.select("#changes li")]
+    assert changes == ["Step 2 (“You get our proposal or our answer”) was “within 5 working days of filing”, "
+                       "is now “within 4 working days of filing”."]
+    dutch = [li.get_text(" ", strip=True) for li in soup(client.get(f"/admin/timelines/versions/{second.id}"))
+             .select("#changes li")]
+    assert dutch == ["Stap 2 (“U krijgt ons voorstel of ons antwoord”) was “binnen 5 werkdagen na het indienen”, "
+                     "is nu “binnen 4 werkdagen na het indienen”."]
+    assert "working_days" not in page.get_text() and "proposal:" not in page.get_text()
     first = db.session.scalar(select(PromiseTimeline).where(PromiseTimeline.kind == "complaint",
                                                             PromiseTimeline.category_id.is_(None),
                                                             PromiseTimeline.version == 1))
@@ -196,3 +202,24 @@ def test_a_closing_day_on_a_promised_date_does_not_move_that_promise(client, cre
     db.session.expire_all()
     newer, _ = create_complaint(now=complaint.created_at + days(seconds=1))
     assert get_calendar().local_date(newer.promises[0].due_at) != promised_day, "new promises skip the closing day"
+
+
+def test_saving_without_a_change_makes_no_version(client, auth):
+    assert auth.login("admin").status_code == 302
+    data = form_data(soup(client.get(URL)))
+    response = client.post(URL, data={**data, "action": "save"}, headers=EN)
+    assert response.status_code == 302
+    page = soup(client.get(URL, headers=EN))
+    assert "Nothing changed, so no new version was made." in page.get_text()
+    assert timelines.current_timeline("complaint", None).version == 1
+    first = timelines.current_timeline("complaint", None)
+    client.post(f"/admin/timelines/versions/{first.id}/restore")
+    assert timelines.current_timeline("complaint", None).version == 1, "bringing back the current one: no version"
+
+
+def test_offsets_read_with_their_plural_right(client, auth):
+    assert auth.login("admin").status_code == 302
+    text = " ".join(soup(client.get("/admin/timelines")).get_text(" ").split())
+    assert "1 werkdag ·" in text and "5 werkdagen" in text and "1 werkdagen" not in text
+    text = " ".join(soup(client.get("/admin/timelines", headers=EN)).get_text(" ").split())
+    assert "1 working day ·" in text and "1 working days" not in text

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ...access import role_required
 from ...extensions import db
+from ...formatting import current_language
 from ...models import Category, PromiseTimeline, utcnow
 from ...services import promise_editor as editor
 from ...services import timelines
@@ -85,6 +86,9 @@ def edit_timeline(kind, category):
             if not result.blocks_saving:
                 timeline = editor.save(kind, category_id, steps, current_user, calendar,
                                        organisation.max_handling_weeks)
+                if timeline is None:
+                    flash(_l("Nothing changed, so no new version was made."), "success")
+                    return redirect(url_for("admin.edit_timeline", kind=kind, category=category))
                 flash(_l("Saved as version %(version)s. It applies to complaints filed from now on; "
                          "complaints filed before keep their promises.", version=timeline.version), "success")
                 return redirect(url_for("admin.edit_timeline", kind=kind, category=category))
@@ -112,7 +116,7 @@ def timeline_version(timeline_id):
                                       PromiseTimeline.version < timeline.version)
         .order_by(PromiseTimeline.version.desc()).limit(1))
     return render_template("admin/timeline_version.html", timeline=timeline, older=older,
-                           diff=editor.difference(older, timeline))
+                           changes=editor.changes_in_words(older, timeline, current_language()))
 
 
 @bp.route("/timelines/versions/<int:timeline_id>/restore", methods=["POST"])
@@ -125,6 +129,10 @@ def restore_timeline(timeline_id):
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(_l("Version %(old)s is back, as version %(new)s.", old=timeline.version, new=new.version), "success")
+        if new is None:
+            flash(_l("This version is the current one already, so no new version was made."), "success")
+        else:
+            flash(_l("Version %(old)s is back, as version %(new)s.", old=timeline.version, new=new.version),
+                  "success")
     slug = timeline.category.slug if timeline.category else "general"
     return redirect(url_for("admin.edit_timeline", kind=timeline.kind, category=slug))
