@@ -186,8 +186,10 @@ def test_an_admin_changes_a_timeline_a_hedge_is_refused_and_only_new_complaints_
     # The audit names who did it.
     press(admin, admin.get_by_role("link", name="Back"))
     press(admin, admin.get_by_role("link", name="What changed, by whom"))
-    expect(admin.locator("main tbody")).to_contain_text(f"saved a new version of the promise-timeline complaint/general v{version + 1}.")
-    expect(admin.locator("main tbody")).to_contain_text(f"saved a new version of the promise-timeline complaint/general v{version + 2}.")
+    expect(admin.locator("main tbody")).to_contain_text(
+        f"saved a new version of the promise-timeline complaint/general v{version + 1}.")
+    expect(admin.locator("main tbody")).to_contain_text(
+        f"saved a new version of the promise-timeline complaint/general v{version + 2}.")
     no_console_errors(old_customer, admin, new_customer)
 
 
