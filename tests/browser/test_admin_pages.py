@@ -92,6 +92,9 @@ def test_an_admin_changes_a_timeline_a_hedge_is_refused_and_only_new_complaints_
     admin = open_page("en")
     log_in(admin, "admin")
     press(admin, admin.locator("header nav").get_by_role("link", name="Admin", exact=True))
+    expect(admin).to_have_url(re.compile(r"/admin/$"))
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Admin overview")
+    press(admin, admin.locator("main .filters").get_by_role("link", name="Promise-timelines", exact=True))
     expect(admin).to_have_url(re.compile(r"/admin/timelines$"))
     press(admin, admin.get_by_role("link", name="Complaint (general)", exact=True))
     expect(admin).to_have_url(re.compile(rf"{EDITOR}$"))
@@ -292,7 +295,8 @@ CLOSING_FORM = "main form[action$='/admin/calendar/closing-days'] button[type=su
 CATEGORY = {"#name_nl": "Bezorging", "#name_en": "Delivery again"}
 
 PAGES = {
-    # Promise-timelines.
+    # The overview, then the promise-timelines.
+    "overview": ("admin", visit("/admin/")),
     "timelines": ("admin", visit("/admin/timelines")),
     "timeline-editor": ("admin", visit(EDITOR)),
     "timeline-editor-category": ("admin", visit("/admin/timelines/complaint/delivery")),

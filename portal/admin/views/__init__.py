@@ -2,9 +2,12 @@
 improvements are for supervisors too."""
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import render_template
 
 from ...access import role_required
+from ...models import utcnow
+from ...services.organisation import get_calendar
+from ...services.setup_overview import CLOSING_DAYS_AHEAD, setup_overview
 from .. import bp
 from . import (audit, categories, erasure, improvements, insight, integrations, organisation, people,  # noqa: F401
                timelines)
@@ -13,4 +16,5 @@ from . import (audit, categories, erasure, improvements, insight, integrations, 
 @bp.route("/")
 @role_required("admin")
 def home():
-    return redirect(url_for("admin.timelines_page"))
+    today = get_calendar().local_date(utcnow())
+    return render_template("admin/home.html", overview=setup_overview(today), days_ahead=CLOSING_DAYS_AHEAD)
