@@ -1,6 +1,8 @@
 """/admin/ is an overview: what is set up, and what needs attention with a link to fix it."""
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from portal.extensions import db
 from portal.models import ClosingDay, PromiseTimeline, utcnow
 from portal.services import timelines
@@ -46,3 +48,25 @@ def test_the_overview_lists_what_needs_attention_with_a_link_each(client, auth, 
     assert "In the next 60 days: 1 closing day." in text and "Personeelsdag" in text and "Later" not in text
     dutch = words(soup(client.get("/admin/")))
     assert "Noor Visser behandelt klachten maar heeft geen mandaat" in dutch
+
+
+def test_removing_a_closing_day_asks_first_and_reports_after(client, auth):
+    organisation = get_organisation()
+    today = get_calendar().local_date(utcnow())
+    closing = ClosingDay(organisation_id=organisation.id, day=today + timedelta(days=20), reason="Heidag")
+    db.session.add(closing)
+    db.session.commit()
+    closing_id = closing.id
+    auth.login("admin")
+    url = f"/admin/calendar/closing-days/{closing_id}/remove"
+    asked = soup(client.post(url, headers=EN))
+    assert asked.h1.get_text(strip=True).startswith("Remove the closing day")
+    assert asked.find("button", string=lambda s: s and "Yes, remove it" in s) is not None
+    assert asked.find("a", string="No, keep it")["href"].startswith("/admin/calendar")
+    assert db.session.get(ClosingDay, closing.id) is not None, "asking removes nothing"
+    done = client.post(url, data={"confirm": "yes"}, headers=EN)
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(ClosingDay).where(ClosingDay.id == closing_id)) is None
+    page = words(soup(client.get("/admin/calendar", headers=EN)))
+    assert "The closing day" in page and "is removed." in page

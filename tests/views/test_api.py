@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import AuditEvent, Complaint, OutboxMail
 from portal.services import integrations
+from tests.conftest import EN
 from tests.fixtures.people import person
 
 FILING = {"story": "Mijn pakket is niet bezorgd, maar de website zegt van wel.", "category": "delivery",
@@ -138,7 +139,11 @@ def test_an_admin_adds_a_webhook_and_sees_its_secret_once(client, auth, token):
 
     hook = db.session.scalar(select(Webhook))
     assert hook.events == ["closed", "filed"]
-    assert client.post(f"/admin/webhooks/{hook.id}/remove").status_code == 302
+    asked = client.post(f"/admin/webhooks/{hook.id}/remove", headers=EN)
+    assert asked.status_code == 200 and "Remove the webhook to" in asked.get_data(as_text=True)
+    db.session.refresh(hook)
+    assert hook.removed_at is None, "the first press only asks"
+    assert client.post(f"/admin/webhooks/{hook.id}/remove", data={"confirm": "yes"}).status_code == 302
     db.session.refresh(hook)
     assert hook.removed_at is not None
 

@@ -1,7 +1,7 @@
 """What the admin pages share: a refused change shown at its fields, and plain-language warnings."""
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, render_template, request
 from ...i18n import lazy_gettext as _l
 
 from ...services.errors import DomainError
@@ -24,3 +24,13 @@ def _text_warnings(form, fields) -> list:
 def _flash_warnings(warnings) -> None:
     for label, message in warnings:
         flash(_l("%(field)s: %(message)s", field=label, message=message), "info")
+
+
+def _confirmed() -> bool:
+    """A removal's second step: the confirmation page sent its form (confirm=yes)."""
+    return request.form.get("confirm") == "yes"
+
+
+def _ask_first(question, consequence, yes, back: str):
+    """The page that asks before something is removed; its button sends the same form again, confirmed."""
+    return render_template("admin/confirm.html", question=question, consequence=consequence, yes=yes, back=back)

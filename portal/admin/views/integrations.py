@@ -12,6 +12,7 @@ from ...models import Integration, Webhook
 from ...services import integrations, webhooks
 from ...services.errors import DomainError
 from .. import bp
+from ._shared import _ask_first, _confirmed
 
 
 @bp.route("/integrations", methods=["GET", "POST"])
@@ -55,6 +56,10 @@ def add_webhook(integration_id):
 @role_required("admin")
 def remove_webhook(webhook_id):
     hook = db.get_or_404(Webhook, webhook_id)
+    if not _confirmed():
+        return _ask_first(_l("Remove the webhook to %(url)s?", url=hook.url),
+                          _l("Nothing more is sent to this address. Events already sent stay sent."),
+                          _l("Yes, remove it"), url_for("admin.integrations_page"))
     if FlaskForm().validate_on_submit():
         webhooks.remove_webhook(current_user, hook)
         flash(_l("Removed. Nothing more is sent to this address."), "success")
@@ -65,6 +70,10 @@ def remove_webhook(webhook_id):
 @role_required("admin")
 def revoke_integration(integration_id):
     integration = db.get_or_404(Integration, integration_id)
+    if not _confirmed():
+        return _ask_first(_l("Revoke the integration “%(name)s”?", name=integration.name),
+                          _l("Its token then opens nothing any more. This cannot be undone: a new integration gets "
+                             "a new token."), _l("Yes, revoke it"), url_for("admin.integrations_page"))
     if FlaskForm().validate_on_submit():
         integrations.revoke(current_user, integration)
         flash(_l("Revoked. Its token opens nothing any more."), "success")

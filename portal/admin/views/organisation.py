@@ -14,7 +14,8 @@ from ...services.errors import DomainError
 from ...services.organisation import get_calendar, get_organisation
 from .. import bp
 from ..forms import CalendarForm, ClosingDayForm, OrganisationForm
-from ._shared import _field_error
+from ...formatting import day as format_day
+from ._shared import _ask_first, _confirmed, _field_error
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -92,5 +93,13 @@ def add_closing_day():
 @bp.route("/calendar/closing-days/<int:closing_id>/remove", methods=["POST"])
 @role_required("admin")
 def remove_closing_day(closing_id):
-    settings.remove_closing_day(current_user, db.get_or_404(ClosingDay, closing_id))
-    return redirect(url_for("admin.calendar_page") + "#closing-days")
+    closing = db.get_or_404(ClosingDay, closing_id)
+    back = url_for("admin.calendar_page") + "#closing-days"
+    when = format_day(closing.day)
+    if not _confirmed():
+        return _ask_first(_l("Remove the closing day %(day)s?", day=when),
+                          _l("Promises are then counted with %(day)s as a working day again.", day=when),
+                          _l("Yes, remove it"), back)
+    settings.remove_closing_day(current_user, closing)
+    flash(_l("The closing day %(day)s is removed.", day=when), "success")
+    return redirect(back)
