@@ -146,3 +146,19 @@ def test_every_audit_code_the_services_write_has_a_sentence():
         written |= set(regex.findall(r"CALENDAR_FIELDS, \"([a-z_]+)\"", path.read_text()))
     assert written, "the pattern finds the calls"
     assert written - set(AUDIT_SENTENCES) == set()
+
+
+def test_the_queue_count_says_what_it_counts(client, auth, create_complaint):
+    create_complaint()
+    create_complaint(kind="compliment")
+    create_complaint(kind="suggestion")
+    auth.login("agent")
+    count = lambda query, headers=EN: soup(client.get(f"/agent/?{query}", headers=headers)).select_one(  # noqa: E731
+        "#queue-count").get_text(strip=True)
+    assert count("view=open") == "3 complaints, compliments and ideas"
+    assert count("view=open", None) == "3 klachten, complimenten en ideeën"
+    assert count("view=open&kind=complaint") == "1 complaint"
+    assert count("view=open&kind=suggestion", None) == "1 idee"
+    page = soup(client.get("/agent/", headers=EN))
+    cells = page.select("table.table--cards tbody tr:first-child td")
+    assert [cell["data-label"] for cell in cells] == ["Reference", "Next promise", "Story", "Wants", "Owner"]
