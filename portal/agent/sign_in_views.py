@@ -62,7 +62,9 @@ def _logged_in(person: User, next_page: str | None):
         flash(_l("Your organisation asks admins to use two-step login. Set it up now: it takes two minutes."),
               "info")
         return redirect(url_for("agent.two_step_page"))
-    if person.can(Role.AGENT):
+    if person.role == Role.SUPERVISOR:
+        home = url_for("agent.desk_page")  # their home: what waits for a supervisor, and today's figures
+    elif person.can(Role.AGENT):
         home = url_for("agent.queue_page")
     elif person.can(Role.MANAGER):
         home = url_for("insight.overview")

@@ -16,7 +16,7 @@ from ..forms import choices
 from ..models import Attachment, Complaint, InboundMail, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import attachments, complaints, filing, inbound, insight, lifecycle, mandate, people, work
+from ..services import attachments, complaints, desk, filing, inbound, insight, lifecycle, mandate, people, work
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
@@ -454,6 +454,14 @@ def mandate_page(reference):
                            offer_to_answer=mandate.open_offer(complaint),
                            offer_to_sign=mandate.offer_waiting_for_cosign(complaint),
                            remedies=mandate.REMEDIES), 200 if not form.errors else 400
+
+
+@bp.route("/desk")
+@role_required("supervisor")
+def desk_page():
+    now, calendar = utcnow(), organisation_snapshot().calendar
+    return render_template("agent/desk.html", team=desk.team_today(now, calendar),
+                           items=desk.desk_items(current_user, now, calendar), now=now, calendar=calendar)
 
 
 @bp.route("/cosign")

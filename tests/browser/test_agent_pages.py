@@ -51,7 +51,8 @@ def log_in(page, role: str) -> None:
     password = page.locator("#password")
     password.fill(f"demo-{role}")
     press(page, password)
-    landing = {"manager": r"/insight/$", "colleague": r"/ambassador/$"}.get(role, r"/agent/$")
+    landing = {"manager": r"/insight/$", "colleague": r"/ambassador/$", "supervisor": r"/agent/desk$"}.get(
+        role, r"/agent/$")
     expect(page).to_have_url(re.compile(landing))
 
 
@@ -299,14 +300,17 @@ def test_an_offer_above_the_mandate_waits_for_a_supervisor_who_co_signs_in_their
     # The supervisor, in their own session, co-signs from their queue.
     supervisor = open_page("nl")
     log_in(supervisor, "supervisor")
-    press(supervisor, supervisor.locator("header nav a[href='/agent/cosign']"))
+    desk_item = supervisor.locator("#desk-items > li").filter(has=supervisor.get_by_role("link", name=reference,
+                                                                                          exact=True))
+    expect(desk_item).to_contain_text("Dit past binnen je mandaat")
+    press(supervisor, desk_item.get_by_role("link", name="Teken het of weiger het"))
     waiting = supervisor.locator("main .box").filter(
         has=supervisor.get_by_role("link", name=reference, exact=True))
     expect(waiting).to_have_count(1)
     expect(waiting).to_contain_text(MONEY_150)
     expect(waiting).to_contain_text("Sanne de Vries")
     press(supervisor, waiting.locator("form[action$='/cosign'] button[type=submit]"))
-    expect(supervisor).to_have_url(re.compile(r"/agent/cosign$"))
+    expect(supervisor).to_have_url(re.compile(r"/agent/cosign(#offer-\d+)?$"))
     expect(supervisor.locator(".notice[role=status]")).to_have_count(1)
     expect(supervisor.locator("main .box").filter(
         has=supervisor.get_by_role("link", name=reference, exact=True))).to_have_count(0)

@@ -738,3 +738,39 @@ def test_the_sign_button_shows_only_when_the_supervisor_can_sign(client, auth, c
         assert offer.state == "waiting_cosign"
     dutch = text_of(soup(client.get("/agent/cosign")))
     assert ("Je kunt dit niet tekenen." in dutch) == (expected is not None)
+
+
+def test_the_desk_lists_co_signs_and_escalations_by_the_customers_date_with_todays_figures(
+        client, auth, create_complaint):
+    from portal.services import complaints as complaint_service
+    from portal.services import desk
+
+    first, _ = create_complaint(language="en")
+    escalated, _ = create_complaint(language="en")
+    create_complaint(language="en")
+    offer = _offer_above_mandate(client, auth, first, "250")
+    complaint_service.ask_for_manager(escalated, "Nobody called me back.", get_calendar())
+    db.session.commit()
+    calendar = get_calendar()
+    team = desk.team_today(utcnow(), calendar)
+    assert (team.open, team.overdue) == (3, 0)
+    auth.login("supervisor")
+    page = soup(client.get("/agent/desk", headers=EN))
+    figures = {dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True)
+               for dt in page.select("#team-today dt")}
+    assert figures["Open"] == "3" and figures["Overdue"] == "0"
+    items = page.select("#desk-items > li")
+    assert len(items) == 2
+    headings = [item.h3.get_text(" ", strip=True) for item in items]
+    assert any(h.startswith("Co-sign: ") and "of €250.00, above the mandate of" in h for h in headings), headings
+    assert any(h.startswith("The customer asked for a manager") and "Nobody called me back." in h for h in headings)
+    for item in items:
+        assert "The customer has our date:" in text_of(item)
+    cosign = next(item for item in items if item.h3.get_text().startswith("Co-sign"))
+    assert "This fits your mandate" in text_of(cosign)
+    assert cosign.find("a", href=f"/agent/cosign#offer-{offer.id}") is not None
+    # The supervisor lands on the desk after logging in; agents keep their queue.
+    auth.logout()
+    assert auth.login("supervisor").headers["Location"] == "/agent/desk"
+    auth.logout()
+    assert auth.login("agent").headers["Location"] == "/agent/"
