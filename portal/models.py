@@ -212,6 +212,8 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
     notices_off: Mapped[list | None] = mapped_column(JSON)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Single-key shortcuts on the queue and the complaint page (WCAG 2.1.4): on unless turned off.
+    shortcuts_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
     def get_id(self) -> str:
@@ -813,6 +815,41 @@ class ApiAnswer(db.Model):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReplyTemplate(db.Model):
+    """A text an agent starts a reply from (services/reply_templates.py): in one language, for every
+    signal (kind and category empty), one kind, or one category of complaints."""
+
+    __tablename__ = "reply_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    body: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    category: Mapped[Category | None] = relationship()
+
+
+class SavedView(db.Model):
+    """A queue filter with a name (the query string of /agent/complaints), the owner's own or shared
+    with the team."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    query: Mapped[str] = mapped_column(String(500))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    owner: Mapped[User] = relationship()
 
 
 class ImprovementLink(db.Model):

@@ -195,3 +195,12 @@ class ImprovementForm(FlaskForm):
     since = DateField(_l("Since"), validators=[InputRequired(_l("Enter the day it changed, like 1-12-2026"))])
     references = StringField(_l("References of the complaints that led to it (separated by spaces)"),
                              filters=[clean_line])
+
+
+class ReplyTemplateForm(FlaskForm):
+    """A reply template (services/reply_templates.py checks it); the view fills the scope's choices."""
+    title = StringField(_l("Name (agents pick the template by it)"), filters=[clean_line])
+    language = RadioField(_l("The customer reads it in"), choices=choices([("nl", "Nederlands"), ("en", "English")]),
+                          validators=[Optional()])
+    scope = SelectField(_l("For"), validate_choice=False)
+    body = TextAreaField(_l("Text"), filters=[clean_text])

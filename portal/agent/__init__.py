@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 
-from . import sign_in_views, views  # noqa: E402,F401  (the routes register themselves on bp)
+from . import queue_views, sign_in_views, views  # noqa: E402,F401  (the routes register themselves on bp)

@@ -226,3 +226,30 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search complaints"), filters=[clean_line])
+
+
+BULK_ACTIONS = [("claim", _l("Claim them: I handle them")), ("hand_over", _l("Hand them over to a colleague")),
+                ("classify", _l("Classify them"))]
+
+
+class BulkForm(FlaskForm):
+    """What to do with the complaints ticked in the queue (services/bulk.py checks each one)."""
+    action = RadioField(_l("What do you do with them?"), choices=choices(BULK_ACTIONS), validate_choice=False)
+    to = SelectField(_l("Colleague"), coerce=str, validate_choice=False)
+    note = TextAreaField(_l("One note for your colleague, on each complaint"), filters=[clean_text],
+                         validators=[LengthBetween(0, TEXT_MAX, "", _l("Your note must be 5,000 characters or less"))])
+    handled_as = SelectField(_l("What was it?"), choices=choices([("", "")] + list(HANDLED_AS.items())),
+                             validate_choice=False)
+    root_cause = SelectField(_l("What caused it?"), choices=choices([("", "")] + list(ROOT_CAUSES.items())),
+                             validate_choice=False)
+
+
+class SavedViewForm(FlaskForm):
+    name = StringField(_l("Name of the view"), filters=[clean_line])
+    shared = RadioField(_l("Who sees it?"), choices=choices([("no", _l("Only me")), ("yes", _l("The whole team"))]),
+                        default="no", validate_choice=False)
+
+
+class ShortcutsForm(FlaskForm):
+    shortcuts = RadioField(_l("Keyboard shortcuts"), choices=choices([("on", _l("On")), ("off", _l("Off"))]),
+                           validators=[Required(_l("Choose on or off"))])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
 from ..i18n import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -16,20 +15,21 @@ from ..forms import choices
 from ..models import Attachment, Complaint, InboundMail, Offer, Promise, User, utcnow
 from ..formatting import localized
 from ..services import categories as category_service
-from ..services import attachments, complaints, desk, filing, inbound, insight, lifecycle, mandate, people, work
+from ..services import (attachments, complaints, desk, filing, inbound, insight, lifecycle, mandate, people,
+                        reply_templates, saved_views, work)
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
-from ..services.queue import FILTERS, queue, waiting_for_cosign
+from ..services.queue import FILTERS, QueueView, neighbours, queue, waiting_for_cosign
 from ..services.search import SearchRefused, search
 from ..services.secrets import new_draft_key, normalise_reference
 from ..states import STAFF, Kind, OfferState
 from ..uploads import serve_attachment, uploaded
-from ..wording.staff import REPLY_TEMPLATES, readability_words
-from . import bp
-from .forms import (TEXT_MAX, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, ManagerAnswerForm,
+from ..wording.staff import QUEUE_VIEW_WORDS, readability_words
+from . import bp, queue_views
+from .forms import (TEXT_MAX, BulkForm, CarryOutForm, ClassifyForm, CloseForm, HandOverForm, ManagerAnswerForm,
                     MoveForm, NewComplaintForm, NoteForm, OfferForm, PasswordForm, RefuseForm, ReplyForm,
-                    SearchForm)
+                    SavedViewForm, SearchForm)
 
 
 def _warn_once(form, text: str, language: str, *, vague_words_too: bool = False) -> list:
@@ -99,11 +99,27 @@ def queue_page():
     behind = _behind_a_figure()
     rows, total = queue(current_user, view, category_id, kind, page, behind=behind)
     categories = category_service.all_categories()
+    bulk_form = BulkForm()
+    bulk_form.to.choices = choices([("", "")] + [(str(u.id), u.name) for u in people.colleagues()
+                                                 if u.can("agent")])
     return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page, behind=behind,
+                           queue_args=QueueView(view, category_id, kind).args(), bulk_form=bulk_form,
+                           saved=saved_views.views_for(current_user), saved_view_args=queue_views.view_args,
+                           save_form=SavedViewForm(),
                            behind_args={k: v for k, v in request.args.items() if k in insight.FIGURE_ARGS},
                            category_id=category_id, kind=kind, categories=categories, search_form=search_form,
                            pages=max((total + 24) // 25, 1), now=utcnow(),
                            calendar=organisation_snapshot().calendar)
+
+
+def _came_from() -> QueueView:
+    """The queue view an agent opened this complaint from: it travels along, for "next complaint"."""
+    return QueueView.from_args(request.args)
+
+
+def _case_url(reference: str, anchor: str = "") -> str:
+    """The complaint page again after an action, in the same queue view."""
+    return url_for("agent.complaint_page", reference=reference, **_came_from().args()) + anchor
 
 
 def _behind_a_figure():
@@ -153,6 +169,7 @@ def _render_detail(complaint: Complaint, status=200, **forms):
         classify.chance_to_improve.data = "yes" if complaint.chance_to_improve else "no"
         classify.improvement_note.data = complaint.improvement_note
     context["page_errors"] = any(context[name].errors for name in DETAIL_FORMS)
+    context.setdefault("reply_templates", _filled_templates(complaint))
     mails = db.session.scalars(select(InboundMail).where(InboundMail.complaint_id == complaint.id)
                                .order_by(InboundMail.received_at)).all()
     context["mail_of_message"] = {mail.message_id: mail for mail in mails if mail.message_id is not None}
@@ -161,10 +178,20 @@ def _render_detail(complaint: Complaint, status=200, **forms):
     context["upload_limits"] = attachments.limits()
     context["file_url"] = lambda attachment, small: url_for("agent.file", attachment_id=attachment.id,
                                                             size="small" if small else None)
+    came_from = _came_from()
+    context["previous_case"], context["next_case"] = neighbours(current_user, came_from, complaint)
+    context["view_args"], context["view_name"] = came_from.args(), QUEUE_VIEW_WORDS[came_from.view]
     return render_template("agent/complaint.html", complaint=complaint, now=utcnow(), can_move=work.can_move,
-                           calendar=get_calendar(), reply_templates=REPLY_TEMPLATES,
+                           calendar=get_calendar(),
                            accepted_offer=lifecycle.accepted_offer(complaint),
                            manager_answer_waits=work.manager_answer_waits(complaint), **context), status
+
+
+def _filled_templates(complaint: Complaint) -> list:
+    """Each fitting template filled in for this customer: its link puts it in the reply box (a new page);
+    with the shortcuts on, its number key does the same at once."""
+    values = reply_templates.values_for(complaint, current_user, get_calendar())
+    return [(template, reply_templates.fill(template, values)) for template in reply_templates.for_complaint(complaint)]
 
 
 DETAIL_FORMS = ("reply_form", "note_form", "hand_over_form", "classify_form", "carry_out_form", "close_form",
@@ -176,11 +203,12 @@ DETAIL_FORMS = ("reply_form", "note_form", "hand_over_form", "classify_form", "c
 def complaint_page(reference):
     complaint = _complaint_or_404(reference)
     reply_form = ReplyForm(prefix="reply")
-    template = REPLY_TEMPLATES.get(request.args.get("start", ""))
-    if template:
-        with force_locale(complaint.language):  # the customer reads it, in their language
-            reply_form.body.data = str(template[1]) % {"name": complaint.name, "agent": current_user.name}
-    return _render_detail(complaint, reply_form=reply_form)
+    filled = _filled_templates(complaint)
+    chosen = request.args.get("start", "")
+    for template, text in filled:
+        if str(template.id) == chosen:
+            reply_form.body.data = text
+    return _render_detail(complaint, reply_form=reply_form, reply_templates=filled)
 
 
 @bp.route("/complaints/<reference>/claim", methods=["POST"])
@@ -191,7 +219,7 @@ def claim(reference):
         work.claim(complaint, current_user)
     except work.WorkError as error:
         flash(str(error.message), "error")
-    return redirect(url_for("agent.complaint_page", reference=reference))
+    return redirect(_case_url(reference))
 
 
 @bp.route("/complaints/<reference>/seen", methods=["POST"])
@@ -204,7 +232,7 @@ def clear_attention(reference):
         flash(str(error.message), "error")
     else:
         flash(_l("Taken off your list. A new message from the customer puts it back."), "success")
-    return redirect(url_for("agent.complaint_page", reference=reference))
+    return redirect(_case_url(reference))
 
 
 @bp.route("/files/<int:attachment_id>")
@@ -240,7 +268,7 @@ def add_held_mail(reference, inbound_id):
         flash(str(error.message), "error")
     else:
         flash(_l("The mail is in the conversation now."), "success")
-    return redirect(url_for("agent.complaint_page", reference=complaint.reference) + "#messages")
+    return redirect(_case_url(complaint.reference, "#messages"))
 
 
 @bp.route("/complaints/<reference>/mails/<int:inbound_id>/set-aside", methods=["POST"])
@@ -254,7 +282,7 @@ def set_aside_mail(reference, inbound_id):
     else:
         flash(_l("The mail is set aside. It stays on this page, and the customer's conversation is unchanged."),
               "success")
-    return redirect(url_for("agent.complaint_page", reference=complaint.reference) + "#mails")
+    return redirect(_case_url(complaint.reference, "#mails"))
 
 
 @bp.route("/complaints/<reference>/reply", methods=["POST"])
@@ -273,6 +301,8 @@ def reply(reference):
             # Rights 3 and 4: a plain, firm answer. Warn once; the same text again is sent.
             form.checked.data = form.body.data
             return _render_detail(complaint, 200, reply_form=form, reply_findings=findings, reply_reading=reading)
+        # The next complaint as the agent saw the view: a reply moves this one's next promise.
+        following = neighbours(current_user, _came_from(), complaint)[1] if request.form.get("then_next") else None
         try:
             checked = attachments.check(uploaded(form.files))
             message = work.reply(complaint, current_user, form.body.data, asks_question=form.then.data == "question",
@@ -284,7 +314,9 @@ def reply(reference):
         else:
             attachments.store(checked, added_by="agent", complaint=complaint, message=message)
             flash(_l("Your message is on the customer's page and is mailed."), "success")
-            return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
+            if following is not None:
+                return redirect(_case_url(following.reference))
+            return redirect(_case_url(reference, "#messages"))
     return _render_detail(complaint, 400, reply_form=form)
 
 
@@ -306,7 +338,7 @@ def note(reference):
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
         work.add_note(complaint, current_user, form.body.data)
-        return redirect(url_for("agent.complaint_page", reference=reference) + "#notes")
+        return redirect(_case_url(reference, "#notes"))
     return _render_detail(complaint, 400, note_form=form)
 
 
@@ -325,7 +357,7 @@ def hand_over(reference):
         else:
             flash(_l("You own this complaint now. The customer hears your name.") if colleague.id == current_user.id
                   else _l("%(name)s owns this complaint now. The customer hears it.", name=colleague.name), "success")
-            return redirect(url_for("agent.complaint_page", reference=reference))
+            return redirect(_case_url(reference))
     return _render_detail(complaint, 400, hand_over_form=form)
 
 
@@ -339,7 +371,7 @@ def classify(reference):
                       root_cause=form.root_cause.data, chance_to_improve=form.chance_to_improve.data == "yes",
                       improvement_note=form.improvement_note.data)
         flash(_l("Saved what it was."), "success")
-        return redirect(url_for("agent.complaint_page", reference=reference) + "#classify")
+        return redirect(_case_url(reference, "#classify"))
     return _render_detail(complaint, 400, classify_form=form)
 
 
@@ -358,7 +390,7 @@ def carried_out(reference, offer_id):
             form.note.errors.append(error.message)
         else:
             flash(_l("Marked as done. The customer reads it, with the day it closes."), "success")
-            return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
+            return redirect(_case_url(reference, "#promises"))
     return _render_detail(complaint, 400, carry_out_form=form)
 
 
@@ -377,7 +409,7 @@ def manager_answer(reference):
             form.body.errors.append(error.message)
         else:
             flash(_l("Your answer is on the customer's page and is mailed. The owner goes on with it."), "success")
-            return redirect(url_for("agent.complaint_page", reference=reference) + "#messages")
+            return redirect(_case_url(reference, "#messages"))
     return _render_detail(complaint, 400, manager_form=form)
 
 
@@ -395,7 +427,7 @@ def close(reference):
             (form.customer_agreed if error.field == "customer_agreed" else form.reason).errors.append(error.message)
         else:
             flash(_l("Closed. The customer reads your reason on their page and by mail."), "success")
-            return redirect(url_for("agent.complaint_page", reference=reference))
+            return redirect(_case_url(reference))
     return _render_detail(complaint, 400, close_form=form)
 
 
@@ -415,7 +447,7 @@ def move_promise(reference, promise_id):
             (form.reason if error.field == "reason" else form.new_date).errors.append(error.message)
         else:
             flash(_l("The new date is on the customer's page and is mailed."), "success")
-            return redirect(url_for("agent.complaint_page", reference=reference) + "#promises")
+            return redirect(_case_url(reference, "#promises"))
     return render_template("agent/move.html", complaint=complaint, promise=promise, form=form, findings=findings,
                            times_moved=work.times_moved(promise)), 400 if form.errors else 200
 
@@ -442,7 +474,7 @@ def mandate_page(reference):
             flash(_l("Your offer is on the customer's page and is mailed.") if offer.state == OfferState.OFFERED
                   else _l("Your offer waits for a supervisor to co-sign. The customer sees a date for it."),
                   "success")
-            return redirect(url_for("agent.complaint_page", reference=reference))
+            return redirect(_case_url(reference))
     if form.request_key.errors or form.seen_counter.errors:
         # Hidden fields have no place on the page: say it once, at the top, and give a fresh form.
         form.remedy.errors.insert(0, form.request_key.errors[0] if form.request_key.errors

@@ -43,6 +43,9 @@ def get_organisation() -> Organisation:
     if organisation is None:
         organisation = Organisation(opening_hours=dict(DEFAULT_OPENING_HOURS), **DEFAULTS)
         db.session.add(organisation)
+        from .reply_templates import seed_defaults  # it needs the models this module's callers load
+
+        seed_defaults()
         db.session.flush()
     if has_app_context():
         g.organisation = organisation

@@ -165,3 +165,9 @@ def session_idle_too_long(last_seen: float | None, now: float, idle_hours: int) 
 def open_complaints_owned_by(person: User) -> int:
     return db.session.scalar(select(func.count(Complaint.id)).where(
         Complaint.owner_id == person.id, Complaint.status.in_(Status.OPEN))) or 0
+
+
+def set_shortcuts(person: User, *, on: bool) -> None:
+    """A person turns the single-key shortcuts on or off for themselves (WCAG 2.1.4)."""
+    person.shortcuts_off = not on
+    db.session.flush()

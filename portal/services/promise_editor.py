@@ -6,6 +6,8 @@ filed from then on; promises already made never change.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from datetime import datetime, timedelta, time
@@ -77,6 +79,23 @@ def _offset_ok(step: dict) -> bool:
     return isinstance(amount, int) and 0 < amount <= MAX_OFFSET and step.get("offset_unit") in UNITS
 
 
+def with_keys(steps: list[dict]) -> list[dict]:
+    """Give each new step its key, made from its English label (the code knows the built-in steps by
+    their keys, like contact or decision, so a key once made never changes; admins never see them)."""
+    taken = {step.get("key") for step in steps if step.get("key")}
+    for step in steps:
+        if step.get("key"):
+            continue
+        words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", step.get("label_en") or "").lower())
+        base = "_".join(words)[:30].strip("_") or "step"
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}_{n}", n + 1
+        step["key"] = key
+        taken.add(key)
+    return steps
+
+
 def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: datetime | None = None) -> TimelineCheck:
     """Everything wrong with these steps, per step and for the whole timeline."""
     now = now or utcnow()
@@ -85,10 +104,8 @@ def check(steps: list[dict], calendar: BusinessCalendar, max_weeks: int, now: da
         result.errors.append(_l("A timeline needs at least one step: what do we promise, and by when?"))
     keys = [s.get("key") for s in steps]
     for step, step_check in zip(steps, result.steps, strict=True):
-        if not step.get("key"):
-            step_check.errors.append(("key", _l("Give the step a short key, like contact")))
-        elif keys.count(step["key"]) > 1:
-            step_check.errors.append(("key", _l("Each step needs its own key")))
+        if step.get("key") and keys.count(step["key"]) > 1:
+            result.errors.append(_l("Two steps are the same step. Remove one of them."))
         amount = step.get("offset_amount")
         if not (isinstance(amount, int) and amount > 0):
             step_check.errors.append(("offset_amount", _l("Enter a number of working days or hours of 1 or more")))

@@ -9,10 +9,35 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Complaint, Offer, Promise, User, utcnow
-from ..states import OfferState, PromiseState, Status
+from ..states import Kind, OfferState, PromiseState, Status
 
 FILTERS = ("open", "mine", "unassigned", "overdue", "escalated", "attention", "all")
 PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """A view of the queue: which complaints, of which category and kind. It travels in the query
+    string (a saved view stores it; the complaint page keeps it, for "next complaint")."""
+
+    view: str = "open"
+    category_id: int | None = None
+    kind: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> QueueView:
+        """From a request's query string; a value that cannot be meant gives the default (a link from
+        a page, not something a person typed)."""
+        view = args.get("view") if args.get("view") in FILTERS else "open"
+        category = args.get("category", "")
+        kind = args.get("kind") if args.get("kind") in Kind._value2member_map_ else None
+        return cls(view, int(category) if category.isdigit() and len(category) < 10 else None, kind)
+
+    def args(self) -> dict:
+        """The query string's values, only those that differ from the default."""
+        found = {"view": self.view if self.view != "open" else None, "category": self.category_id,
+                 "kind": self.kind}
+        return {name: value for name, value in found.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,34 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
     hook), so a page reads the index in order instead of grouping every promise of every complaint.
     """
     now = now or utcnow()
+    query = _in_view(user, QueueView(view, category_id, kind), now)
+    if behind is not None:  # the complaints behind a figure of insight: filed in its period, its filters
+        period, filters = behind
+        query = filters.apply(query.where(period.contains(Complaint.created_at)))
+    total = db.session.scalar(query.with_only_columns(func.count(Complaint.id)))
+    complaints = db.session.scalars(
+        query.options(joinedload(Complaint.category), joinedload(Complaint.owner))
+        .order_by(*QUEUE_ORDER).limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)).all()
+    # The words of each row's next promise: the one still owed (open, or missed and not done yet) due
+    # at the complaint's next_due_at (models.still_owed).
+    labels = {}
+    if complaints:
+        for complaint_id, _due_at, label_nl, label_en, key in db.session.execute(
+                select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en, Promise.key)
+                .where(Promise.complaint_id.in_([c.id for c in complaints]), or_(
+                    Promise.state == PromiseState.OPEN,
+                    and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None),
+                         Promise.moved_at.is_(None))))
+                .order_by(Promise.due_at, Promise.position)):
+            labels.setdefault(complaint_id, (label_nl, label_en, key))
+    return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None, None))) for c in complaints], total
+
+
+QUEUE_ORDER = (Complaint.next_due_at.asc().nulls_last(), Complaint.id)
+
+
+def _in_view(user: User, wanted: QueueView, now: datetime):
+    view, category_id, kind = wanted.view, wanted.category_id, wanted.kind
     query = visible_complaints(user)
     if view == "attention":
         query = query.where(Complaint.status.in_(Status.MAY_NEED_ATTENTION))
@@ -61,27 +114,30 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
         query = query.where(Complaint.category_id == category_id)
     if kind:
         query = query.where(Complaint.kind == kind)
-    if behind is not None:  # the complaints behind a figure of insight: filed in its period, its filters
-        period, filters = behind
-        query = filters.apply(query.where(period.contains(Complaint.created_at)))
-    total = db.session.scalar(query.with_only_columns(func.count(Complaint.id)))
-    complaints = db.session.scalars(
-        query.options(joinedload(Complaint.category), joinedload(Complaint.owner))
-        .order_by(Complaint.next_due_at.asc().nulls_last(), Complaint.id)
-        .limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)).all()
-    # The words of each row's next promise: the one still owed (open, or missed and not done yet) due
-    # at the complaint's next_due_at (models.still_owed).
-    labels = {}
-    if complaints:
-        for complaint_id, _due_at, label_nl, label_en, key in db.session.execute(
-                select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en, Promise.key)
-                .where(Promise.complaint_id.in_([c.id for c in complaints]), or_(
-                    Promise.state == PromiseState.OPEN,
-                    and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None),
-                         Promise.moved_at.is_(None))))
-                .order_by(Promise.due_at, Promise.position)):
-            labels.setdefault(complaint_id, (label_nl, label_en, key))
-    return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None, None))) for c in complaints], total
+    return query
+
+
+def neighbours(user: User, wanted: QueueView, complaint: Complaint,
+               now: datetime | None = None) -> tuple[Complaint | None, Complaint | None]:
+    """The complaints before and after this one in the queue's order, in this view ("next complaint").
+
+    Found from this complaint's place in the order (its next promise's date, then its id), so it
+    works when the complaint has just left the view (claimed from "Unassigned", say): the next one
+    is the one that followed it.
+    """
+    query = _in_view(user, wanted, now or utcnow()).where(Complaint.id != complaint.id)
+    due, cid = complaint.next_due_at, complaint.id
+    if due is None:
+        after = and_(Complaint.next_due_at.is_(None), Complaint.id > cid)
+        before = or_(Complaint.next_due_at.is_not(None), Complaint.id < cid)
+    else:
+        after = or_(Complaint.next_due_at > due, and_(Complaint.next_due_at == due, Complaint.id > cid),
+                    Complaint.next_due_at.is_(None))
+        before = or_(Complaint.next_due_at < due, and_(Complaint.next_due_at == due, Complaint.id < cid))
+    following = db.session.scalars(query.where(after).order_by(*QUEUE_ORDER).limit(1)).first()
+    preceding = db.session.scalars(query.where(before).order_by(
+        Complaint.next_due_at.desc().nulls_first(), Complaint.id.desc()).limit(1)).first()
+    return preceding, following
 
 
 def waiting_for_cosign() -> list[Offer]:

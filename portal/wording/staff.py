@@ -76,17 +76,25 @@ OFFER_STATE = {
 }
 
 
-# Empathy first (seed text 000: listen before you solve): each opening acknowledges, then the substance.
-# They are rendered in the customer's language and put in the reply box, where the agent edits them.
-REPLY_TEMPLATES = {
-    "listen": (_l("Listen and acknowledge"),
-               _l("Dear %(name)s,\n\nThank you for telling us what happened. I understand that this annoyed you, "
-                  "and I am sorry. My name is %(agent)s. I handle your complaint from start to end.\n\n")),
-    "sorry": (_l("Say sorry, then what you do"),
-              _l("Dear %(name)s,\n\nYou are right: this should not have happened. I am sorry. "
-                 "This is what I do now:\n\n")),
-    "question": (_l("Ask one clear question"),
-                 _l("Dear %(name)s,\n\nThank you for your story. To put it right, I need to know one thing: \n\n")),
+# The queue's views (services/queue.FILTERS), as the queue's tabs name them.
+QUEUE_VIEW_WORDS = {
+    "open": _l("All open"), "mine": _l("Mine"), "unassigned": _l("Unassigned"), "overdue": _l("Overdue"),
+    "escalated": _l("Escalated"), "attention": _l("Needs my attention"), "all": _l("Everything"),
+}
+
+# Reply templates (services/reply_templates.py): what each can be for, and what each placeholder becomes.
+TEMPLATE_SCOPE_WORDS = {
+    "all": _l("Every complaint, compliment and idea"),
+    "kind:complaint": _l("Complaints, of every category"),
+    "kind:compliment": _l("Compliments"),
+    "kind:suggestion": _l("Ideas and suggestions"),
+}
+PLACEHOLDER_WORDS = {
+    "first_name": _l("the customer's first name, as they wrote it"),
+    "name": _l("the customer's name, as they wrote it"),
+    "reference": _l("the reference, like KM4T-7XRA"),
+    "next_promise_date": _l("the date of the next promise we owe, like 12 December 2026"),
+    "agent_name": _l("your name"),
 }
 
 STATUS_WORDS = {
@@ -174,6 +182,11 @@ AUDIT_SENTENCES = {
     "webhook_added": _l("%(who)s added a webhook: %(subject)s."),
     "webhook_removed": _l("%(who)s removed a webhook: %(subject)s."),
     "api_call": _l("An integration called %(subject)s; the answer was %(status)s."),
+    "reply_template_added": _l("%(who)s wrote the reply template “%(subject)s”."),
+    "reply_template_changed": _l("%(who)s changed the reply template “%(subject)s”."),
+    "reply_template_removed": _l("%(who)s removed the reply template “%(subject)s”."),
+    "view_shared": _l("%(who)s shared the queue view “%(subject)s” with the team."),
+    "view_removed": _l("%(who)s removed the shared queue view “%(subject)s”."),
 }
 AUDIT_UNKNOWN = _l("%(who)s: %(subject)s (%(action)s).")
 AUDIT_NOBODY = _l("Someone")
@@ -193,4 +206,7 @@ AUDIT_ACTION_WORDS = {
     "erasure_recorded": _l("Erasure request recorded"), "erasure_confirmed": _l("Personal data erased"),
     "integration_created": _l("Integration made"), "integration_revoked": _l("Integration revoked"),
     "webhook_added": _l("Webhook added"), "webhook_removed": _l("Webhook removed"), "api_call": _l("API call"),
+    "reply_template_added": _l("Reply template written"), "reply_template_changed": _l("Reply template changed"),
+    "reply_template_removed": _l("Reply template removed"), "view_shared": _l("Queue view shared"),
+    "view_removed": _l("Shared queue view removed"),
 }

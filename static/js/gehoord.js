@@ -167,6 +167,87 @@
     });
   });
 
+  // Reply templates: a click (or its number key, below) puts the template, filled in for this
+  // customer, in the reply box at once; what the agent wrote is only replaced when they say so.
+  var replyBox = document.getElementById("reply-body");
+  function useTemplate(link) {
+    if (!replyBox) { window.location.assign(link.href); return; }
+    var text = link.getAttribute("data-template-text");
+    var holder = link.closest("[data-reply-templates]");
+    var current = replyBox.value.trim();
+    var fromTemplate = replyBox.getAttribute("data-from-template") === current;
+    if (current && !fromTemplate && !window.confirm(holder.getAttribute("data-replace-question"))) { return; }
+    replyBox.value = text;
+    replyBox.setAttribute("data-from-template", text.trim());
+    replyBox.dispatchEvent(new Event("input"));
+    replyBox.focus();
+    replyBox.setSelectionRange(text.length, text.length);
+  }
+  document.querySelectorAll("[data-template-text]").forEach(function (link) {
+    link.addEventListener("click", function (event) { event.preventDefault(); useTemplate(link); });
+  });
+
+  // Keyboard shortcuts for staff (the list is under "?"; a person can turn them off: WCAG 2.1.4).
+  // A key does nothing while the person types in a field, or with Ctrl, Alt or Cmd held.
+  if (document.body.getAttribute("data-shortcuts") === "on") {
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-row]"));
+    var current = -1;
+    var help = document.getElementById("shortcut-help");
+    function typing(target) {
+      var name = (target.tagName || "").toLowerCase();
+      return name === "input" || name === "textarea" || name === "select" || target.isContentEditable;
+    }
+    function choose(index) {
+      if (!rows.length) { return false; }
+      if (current >= 0) { rows[current].classList.remove("row--current"); }
+      current = Math.max(0, Math.min(rows.length - 1, index));
+      rows[current].classList.add("row--current");
+      rows[current].querySelector("[data-row-link]").focus();
+      return true;
+    }
+    function follow(selector) {
+      var link = document.querySelector(selector);
+      if (link) { window.location.assign(link.href); }
+      return Boolean(link);
+    }
+    function search() {
+      var field = document.getElementById("q");
+      if (field) { field.focus(); field.select(); return true; }
+      window.location.assign(document.body.getAttribute("data-search-url"));
+      return true;
+    }
+    if (window.location.hash === "#q" && document.getElementById("q")) { document.getElementById("q").focus(); }
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+      if (help && help.open) { return; }  // the dialog handles Esc itself
+      if (typing(event.target)) { return; }
+      var key = event.key, done = false;
+      if (key === "?") {
+        if (help && help.showModal) { help.showModal(); done = true; }
+      } else if (key === "j") {
+        done = rows.length ? choose(current + 1) : follow("[data-shortcut-next]");
+      } else if (key === "k") {
+        done = rows.length ? choose(current < 0 ? 0 : current - 1) : follow("[data-shortcut-prev]");
+      } else if (key === "x" && current >= 0) {
+        var box = rows[current].querySelector("[data-pick]");
+        if (box) { box.checked = !box.checked; done = true; }
+      } else if (key === "c") {
+        var claim = document.querySelector("[data-shortcut-claim]");
+        if (claim) { claim.click(); done = true; }
+      } else if (key === "r" && replyBox) {
+        replyBox.focus(); done = true;
+      } else if (key === "/") {
+        done = search();
+      } else if (key === "u") {
+        done = follow("[data-shortcut-back]");
+      } else if (/^[1-9]$/.test(key)) {
+        var link = document.querySelector('[data-template-key="' + key + '"]');
+        if (link) { useTemplate(link); done = true; }
+      }
+      if (done) { event.preventDefault(); }
+    });
+  }
+
   // Print button for the confirmation page.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.closest(".js-only").hidden = false;

@@ -60,7 +60,7 @@ def first_due(app, steps: list[dict], filed_at) -> str:
 
 
 def preview_row(page, number: int = 0):
-    return page.locator("#preview ~ .table-wrapper tbody tr").nth(number)
+    return page.locator(".editor__preview .preview-steps > li").nth(number)
 
 
 def timeline_of(page) -> list[str]:
@@ -102,12 +102,12 @@ def test_an_admin_changes_a_timeline_a_hedge_is_refused_and_only_new_complaints_
     expect(admin.locator("#steps-0-offset_amount")).to_have_value(str(old_steps[0]["offset_amount"]))
 
     # The preview shows real dates: filed now, and filed on the Friday before a long weekend.
-    rows = admin.locator("#preview ~ .table-wrapper tbody tr")
+    rows = admin.locator(".editor__preview .preview-steps > li")
     expect(rows).to_have_count(len(old_steps))
     for number in range(len(old_steps)):
-        expect(rows.nth(number).locator("td").nth(1)).to_have_text(DATE_TIME)
-        expect(rows.nth(number).locator("td").nth(2)).to_have_text(DATE_TIME)
-    old_first = preview_row(admin).locator("td").nth(1).inner_text()
+        expect(rows.nth(number).locator("dd").nth(0)).to_have_text(DATE_TIME)
+        expect(rows.nth(number).locator("dd").nth(1)).to_have_text(DATE_TIME)
+    old_first = preview_row(admin).locator("dd").nth(0).inner_text()
 
     # A hedge in step 1 and a later date: saving is refused, and the hedge is named.
     admin.locator("#steps-0-label_en").fill(HEDGE)
@@ -126,7 +126,7 @@ def test_an_admin_changes_a_timeline_a_hedge_is_refused_and_only_new_complaints_
     hedged = [dict(step) for step in new_steps]
     hedged[0]["label_en"] = HEDGE
     expected_first = {first_due(live_app, hedged, moment), first_due(live_app, hedged, utcnow())}
-    preview_first = preview_row(admin).locator("td").nth(1).inner_text()
+    preview_first = preview_row(admin).locator("dd").nth(0).inner_text()
     assert preview_first in expected_first and preview_first != old_first, (preview_first, expected_first, old_first)
 
     # The fixed text is saved as a new version; the editor says so and lists it.
@@ -304,7 +304,7 @@ PAGES = {
         EDITOR, button=editor_button("save"), fill={"#steps-0-label_en": HEDGE, "#steps-0-offset_amount": "2"},
         then="#step-0 .error-message:has-text('as soon as possible')", status=200)),
     "timeline-editor-after-add-a-step": ("admin", submit(
-        EDITOR, button=editor_button("add"), then="#step-3 #steps-3-key", status=200)),
+        EDITOR, button=editor_button("add"), then="#step-3 #steps-3-offset_amount", status=200)),
     "timeline-version": ("admin", visit("/admin/timelines/versions/{suggestion_version}")),
     # Calendar.
     "calendar": ("admin", visit("/admin/calendar")),
@@ -351,6 +351,15 @@ PAGES = {
               "#since": "2026-11-01", "#references": "{owned} NOPE-NOPE"})),
     "improvement-published": ("admin", visit("/admin/improvements/{published}")),
     "improvement-not-public-yet": ("supervisor", visit("/admin/improvements/{draft}")),
+    # Reply templates, by admins and supervisors.
+    "reply-templates": ("admin", visit("/admin/replies")),
+    "reply-templates-as-a-supervisor": ("supervisor", visit("/admin/replies")),
+    "reply-template": ("admin", open_details("/admin/replies/1")),
+    "reply-template-new-errors": ("supervisor", submit(
+        "/admin/replies/new", status=400,
+        fill={"#title": "Levering", "#body": "Beste {{voornaam}}, zo snel mogelijk."})),
+    "reply-template-remove-asks-first": ("admin", submit(
+        "/admin/replies/2", button="main form[action$='/remove'] button", then="main h1", status=200)),
     # What changed, by whom.
     "audit": ("admin", visit("/admin/audit")),
     "audit-before-and-after-open": ("admin", open_details("/admin/audit")),

@@ -106,7 +106,7 @@ def test_a_customer_files_an_agent_claims_replies_and_offers_within_the_mandate_
 
     # It opens on the customer's story, told as the facts; the agent claims it.
     press(agent, row.get_by_role("link", name=reference, exact=True))
-    expect(agent).to_have_url(re.compile(rf"/agent/complaints/{reference}$"))
+    expect(agent).to_have_url(re.compile(rf"/agent/complaints/{reference}(\?view=\w+)?$"))
     expect(agent.locator("main .story-box").first).to_have_text(STORY)
     expect(agent.locator("main")).to_contain_text("we ask for no proof")
     press(agent, agent.get_by_role("button", name="Claim it: I handle this to the end"))
@@ -136,7 +136,7 @@ def test_a_customer_files_an_agent_claims_replies_and_offers_within_the_mandate_
     agent.get_by_label("Amount in euros", exact=False).fill("25,50")
     agent.get_by_label("What the customer reads").fill(OFFER_TEXT)
     press(agent, agent.get_by_role("button", name="Offer this now"))
-    expect(agent).to_have_url(re.compile(rf"/agent/complaints/{reference}$"))
+    expect(agent).to_have_url(re.compile(rf"/agent/complaints/{reference}(\?view=\w+)?$"))
     expect(agent.locator(".notice[role=status]")).to_contain_text("Your offer is on the customer's page")
     expect(agent.locator("main")).to_contain_text(re.compile(r"Money back \(refund\) €25\.50 · Offered"))
 
@@ -287,7 +287,7 @@ def test_an_offer_above_the_mandate_waits_for_a_supervisor_who_co_signs_in_their
     agent.locator("#amount").fill("150")
     agent.locator("#text").fill("Wij betalen u € 150 terug, binnen 3 werkdagen.")
     press(agent, agent.locator("main form button[type=submit]"))
-    expect(agent).to_have_url(re.compile(rf"/agent/complaints/{reference}$"))
+    expect(agent).to_have_url(re.compile(rf"/agent/complaints/{reference}(\?view=\w+)?$"))
     expect(agent.locator(".notice[role=status]")).to_have_count(1)
     expect(agent.locator("main")).to_contain_text(MONEY_150)
 
@@ -540,6 +540,37 @@ def scan_code(send_empty=False):
             expect(page.locator(".error-summary")).to_be_visible()
     return arrive
 
+def tick_rows_and_save_a_view():
+    def arrive(page, world, language):
+        in_language(page, language, "/agent/?view=open")
+        page.locator("main details:has(form[action*='/views']) > summary").click()
+        page.locator("#name").fill("Alles open " + language)
+        navigate(page, page.locator("main form[action$='/views'] button[type=submit]").click)
+        expect(page.locator(".saved-views a").first).to_be_visible()
+        page.locator("[data-pick]").first.check(force=True)
+    return arrive
+
+
+def bulk_claim_with_one_owned():
+    def arrive(page, world, language):
+        in_language(page, language, "/agent/?view=mine")  # all owned already: each is named with its reason
+        for box in page.locator("[data-pick]").all()[:3]:
+            box.check(force=True)
+        page.locator("#bulk input[value=claim]").check(force=True)
+        navigate(page, page.locator("#bulk button[type=submit]").click)
+        expect(page.locator(".notice--error").first).to_be_visible()
+    return arrive
+
+
+def shortcut_list():
+    def arrive(page, world, language):
+        in_language(page, language, "/agent/")
+        page.locator("main h1").click()
+        page.keyboard.press("?")
+        expect(page.locator("#shortcut-help")).to_be_visible()
+    return arrive
+
+
 PAGES = {
     # Logging in.
     "login": ("anonymous", visit("/agent/login")),
@@ -586,7 +617,12 @@ PAGES = {
         COMPLAINT, form="main form[action$='/reply']", then="#reply-readability", status=200,
         fill={"#reply-body": "Het spijt me. Wij sturen u vandaag een nieuw boek."}, button="preview")),
     "complaint-claimed-with-messages-notes-promises-offer": ("agent", visit("/agent/complaints/{claimed}")),
-    "complaint-reply-from-an-example": ("agent", visit(COMPLAINT + "?start=listen")),
+    "complaint-reply-from-a-template": ("agent", visit(COMPLAINT + "?start=1")),
+    "complaint-in-a-view-with-previous-and-next": ("agent", visit("/agent/complaints/{claimed}?view=mine")),
+    "queue-with-saved-views-and-rows-ticked": ("agent", tick_rows_and_save_a_view()),
+    "queue-bulk-summary-with-one-not-done": ("agent", bulk_claim_with_one_owned()),
+    "shortcuts": ("agent", visit("/agent/shortcuts")),
+    "shortcut-list-under-the-question-mark": ("agent", shortcut_list()),
     "complaint-reply-errors": ("agent", submit(COMPLAINT, form="main form[action$='/reply']", status=400)),
     "complaint-reply-lint-warning": ("agent", submit(
         COMPLAINT, form="main form[action$='/reply']", then="#lint", status=200,
@@ -672,3 +708,67 @@ def test_the_world_shows_what_the_page_checks_are_about(page_as, world):
     supervisor = page_as("supervisor")
     in_language(supervisor, "en", "/agent/cosign")
     expect(supervisor.locator("main")).to_contain_text(world["above"])
+
+
+def test_shortcuts_move_tick_search_claim_and_reply_and_stay_quiet_while_typing(browser, live_server, live_app):
+    with live_app.app_context():
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, answers(story="De lamp die ik kocht doet het niet.", email="keys@example.com"))
+        reference = filing.file_draft(draft, calendar=get_calendar()).complaint.reference
+        db.session.commit()
+    context = browser.new_context(base_url=live_server.url, locale=LOCALES["en"])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "agent")
+    in_language(page, "en", "/agent/?view=unassigned")
+    rows = page.locator("tr[data-row]")
+    page.keyboard.press("j")
+    expect(rows.nth(0)).to_have_class(re.compile("row--current"))
+    expect(rows.nth(0).locator("[data-row-link]")).to_be_focused()
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class(re.compile("row--current"))
+    page.keyboard.press("k")
+    expect(rows.nth(0)).to_have_class(re.compile("row--current"))
+    page.keyboard.press("x")
+    expect(rows.nth(0).locator("[data-pick]")).to_be_checked()
+    page.keyboard.press("/")
+    expect(page.locator("#q")).to_be_focused()
+    page.keyboard.type("jkx?")
+    expect(page.locator("#q")).to_have_value("jkx?")
+    expect(rows.nth(0)).to_have_class(re.compile("row--current")), "typing in a field moves nothing"
+    expect(page.locator("#shortcut-help")).to_be_hidden()
+    page.locator("main h1").click()
+    page.keyboard.press("?")
+    expect(page.locator("#shortcut-help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#shortcut-help")).to_be_hidden()
+
+    in_language(page, "en", f"/agent/complaints/{reference}?view=unassigned")
+    page.locator("main h1").click()
+    navigate(page, page.keyboard.press, "c")
+    expect(page.locator(".case__glance")).to_contain_text("(you)")
+    page.locator("main h1").click()
+    page.keyboard.press("r")
+    reply = page.locator("#reply-body")
+    expect(reply).to_be_focused()
+    page.keyboard.type("1 ")
+    expect(reply).to_have_value("1 "), "a number typed in the reply box is a number"
+    page.locator("main h1").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # "replace what you wrote?"
+    page.keyboard.press("1")
+    expect(reply).to_have_value(re.compile(r"^Beste Fatima el Amrani,"))
+    expect(reply).to_be_focused()
+
+    page.goto("/agent/shortcuts")
+    page.locator("input[name=shortcuts][value=off]").check(force=True)
+    navigate(page, page.locator("main form button[type=submit]").click)
+    in_language(page, "en", "/agent/?view=unassigned")
+    page.locator("main h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("?")
+    expect(page.locator("tr.row--current")).to_have_count(0)
+    expect(page.locator("#shortcut-help")).to_have_count(0)
+    with live_app.app_context():
+        people.set_shortcuts(person("agent"), on=True)  # as the other checks of this module expect
+        db.session.commit()
+    context.close()

@@ -31,7 +31,10 @@ ROUTES = {
     "agent.login_code": "anyone", "agent.forgot_password": "anyone", "agent.reset_password": "anyone",
     "agent.two_step_page": "staff", "agent.two_step_start": "staff", "agent.two_step_confirm": "staff",
     "agent.recovery_codes": "staff", "agent.two_step_off": "staff", "agent.erasure_request": "agent",
-    "agent.notice_settings": "agent", "agent.clear_attention": "agent",
+    "agent.notice_settings": "agent", "agent.clear_attention": "agent", "agent.shortcuts": "agent",
+    "agent.bulk_action": "agent", "agent.save_view": "agent", "agent.remove_view": "agent",
+    "admin.replies_page": "supervisor", "admin.reply_template_page": "supervisor",
+    "admin.remove_reply_template": "supervisor",
     "agent.add_held_mail": "agent", "agent.set_aside_mail": "agent", "agent.file": "agent",
     "public.status_file": "token",
     "admin.force_password_reset": "admin", "admin.turn_off_two_step": "admin",
@@ -108,6 +111,17 @@ EXPECTED = {
     ("agent.mandate_page", "POST", "/agent/complaints/<reference>/mandate"): 400,
     ("agent.cosign_page", "GET", "/agent/cosign"): 200,
     ("agent.desk_page", "GET", "/agent/desk"): 200,
+    ("agent.shortcuts", "GET", "/agent/shortcuts"): 200,
+    ("agent.shortcuts", "POST", "/agent/shortcuts"): 400,
+    ("agent.bulk_action", "POST", "/agent/complaints/bulk"): 302,
+    ("agent.save_view", "POST", "/agent/views"): 302,
+    ("agent.remove_view", "POST", "/agent/views/<int:view_id>/remove"): 404,
+    ("admin.replies_page", "GET", "/admin/replies"): 200,
+    ("admin.reply_template_page", "GET", "/admin/replies/new"): 200,
+    ("admin.reply_template_page", "POST", "/admin/replies/new"): 400,
+    ("admin.reply_template_page", "GET", "/admin/replies/<int:template_id>"): 404,
+    ("admin.reply_template_page", "POST", "/admin/replies/<int:template_id>"): 404,
+    ("admin.remove_reply_template", "POST", "/admin/replies/<int:template_id>/remove"): 404,
     ("agent.cosign", "POST", "/agent/offers/<int:offer_id>/cosign"): 302,
     ("agent.refuse", "POST", "/agent/offers/<int:offer_id>/refuse"): 400,
     ("agent.new_complaint", "GET", "/agent/new"): 200,
@@ -241,7 +255,7 @@ def world(app, create_complaint):
                 mail_id=1, kind="complaint", category="delivery", timeline_id=complaint.timeline_id,
                 slug_category="delivery", closing_id=999, person_id=agent.id, improvement_id=999,
                 complaint_id=999, name="signals", month="2026-11", story_id=999, integration_id=999, webhook_id=999,
-                inbound_id=999, attachment_id=999)
+                inbound_id=999, attachment_id=999, view_id=999, template_id=999)
 
 
 def urls(app, world):

@@ -36,8 +36,9 @@ def test_the_editor_shows_the_steps_and_the_dates_a_customer_would_see(client, a
     text = text_of(page)
     assert "A person has read your complaint and contacts you" in text
     assert "before a long weekend" in text
-    rows = page.find(id="preview").find_next("table").select("tbody tr")
+    rows = page.select(".editor__preview .preview-steps > li")
     assert len(rows) == 3 and all("2026" in row.get_text() or "2027" in row.get_text() for row in rows)
+    assert not page.select("input[type=text][name$=-key]"), "technical keys are not shown to the admin"
 
 
 def test_a_hedge_word_blocks_saving_and_the_fixed_text_is_saved_as_a_new_version(client, create_complaint, auth):
@@ -105,6 +106,20 @@ def test_adding_moving_and_removing_steps(client, auth):
     assert timelines.current_timeline("complaint", None).version == 1, "nothing saved by editing"
 
 
+def test_a_new_step_gets_its_key_made_for_it_and_old_keys_never_change(client, auth):
+    assert auth.login("admin").status_code == 302
+    data = form_data(soup(client.get(URL)))
+    data = form_data(soup(client.post(URL, data={**data, "action": "add"})))
+    assert data["steps-3-key"] == "", "no key while the step is being written"
+    data.update({"steps-3-label_nl": "U krijgt een vragenlijst", "steps-3-label_en": "You get a short survey",
+                 "steps-3-offset_amount": "10"})
+    assert client.post(URL, data={**data, "action": "save"}).status_code == 302
+    keys = [step.key for step in timelines.current_timeline("complaint", None).steps]
+    assert keys == ["contact", "proposal", "resolved", "you_get_a_short_survey"]
+    steps = editor.with_keys([dict(key="", label_en="Contact"), dict(key="contact"), dict(key="", label_en="")])
+    assert [step["key"] for step in steps] == ["contact_2", "contact", "step"]
+
+
 def test_the_preview_equals_what_filing_really_produces(app, create_complaint):
     calendar = get_calendar()
     friday = editor.holiday_friday(calendar, editor.utcnow())
@@ -162,8 +177,9 @@ def test_the_preview_keeps_one_row_per_step_when_one_step_has_no_valid_offset(cl
     data = form_data(soup(client.get(URL)))
     data["steps-0-offset_amount"] = ""
     page = soup(client.post(URL, headers=EN, data={**data, "action": "preview"}))
-    rows = page.find(id="preview").find_next("table").select("tbody tr")
-    cells = [[td.get_text(" ", strip=True) for td in row.find_all("td")] for row in rows]
+    rows = page.select(".editor__preview .preview-steps > li")
+    cells = [[row.strong.get_text(" ", strip=True)] + [dd.get_text(" ", strip=True) for dd in row.find_all("dd")]
+             for row in rows]
     assert cells[0][0] == "A person has read your complaint and contacts you" and cells[0][1:] == ["–", "–"]
     assert cells[2][0] == "What we agreed with you has been done" and "20" in cells[2][1] and "20" in cells[2][2]
     steps = editor.steps_of(timelines.current_timeline("complaint", None))

@@ -74,13 +74,13 @@ def test_the_queue_orders_by_the_promise_at_risk(client, auth, create_complaint)
     fresh, _ = create_complaint(story="Filed just now, plenty of time")
     auth.login()
     page = soup(client.get("/agent/", headers=EN))
-    refs = [a.get_text() for a in page.select("tbody tr td:first-child a")]
+    refs = [a.get_text() for a in page.select("tbody tr a[data-row-link]")]
     assert refs == [late.reference, fresh.reference]
     text = text_of(page)
     assert re.search(r"\d+ working days? overdue", text)
     assert re.search(r"due in \d+ working (hour|day)s?", text)
     overdue = soup(client.get("/agent/?view=overdue"))
-    assert [a.get_text() for a in overdue.select("tbody tr td:first-child a")] == [late.reference]
+    assert [a.get_text() for a in overdue.select("tbody tr a[data-row-link]")] == [late.reference]
 
 
 def test_the_queue_filters_mine_and_unassigned(client, auth, create_complaint):
@@ -475,10 +475,15 @@ def test_a_reply_can_start_from_an_empathy_first_example_in_the_customers_langua
     complaint, _ = create_complaint(language="nl")
     auth.login()
     client.post(f"/agent/complaints/{complaint.reference}/claim")
-    page = soup(client.get(f"/agent/complaints/{complaint.reference}?start=listen", headers=EN))
+    page = soup(client.get(f"/agent/complaints/{complaint.reference}", headers=EN))
+    links = page.select("[data-reply-templates] a")
+    assert [a.get_text(" ", strip=True) for a in links] == ["1 Luisteren en erkennen", "2 Sorry zeggen, dan wat u doet",
+                                                            "3 Eén duidelijke vraag stellen"], "the Dutch defaults"
+    page = soup(client.get(links[0]["href"], headers=EN))
     text = page.find("textarea", {"name": "reply-body"}).get_text()
     assert text.startswith("Beste Fatima el Amrani,"), "in the customer's language, not the agent's"
-    assert "Sanne de Vries" in text
+    assert "Sanne de Vries" in text and "{" not in text
+    assert text == links[0]["data-template-text"], "the link puts the same text in the box at once"
 
 
 def test_failed_logins_are_limited_per_account_from_any_address(limited_app_config, app, client):

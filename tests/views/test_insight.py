@@ -1,4 +1,5 @@
 """The insight pages as a manager, a supervisor and an agent see them: figures, no personal data."""
+import re
 import csv
 import io
 
@@ -102,7 +103,8 @@ def test_supervisors_see_figures_as_links_to_the_complaints_behind_them(client, 
     fix = next(href for href in (a["href"] for a in page.select("main td a")) if "handled_as=fix" in href)
     queue = client.get(fix).get_data(as_text=True)
     assert november.reference in queue and "You see the complaints behind a figure" in queue
-    assert queue.count("/agent/complaints/") == 1, "only November's complaint that needed fixing"
+    rows = re.findall(r"/agent/complaints/\w{4}-\w{4}\b", queue)
+    assert len(rows) == 1, "only November's complaint that needed fixing"
     assert links, "figures are links for those who may open the complaints"
     person("supervisor")
 

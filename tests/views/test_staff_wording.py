@@ -160,5 +160,5 @@ def test_the_queue_count_says_what_it_counts(client, auth, create_complaint):
     assert count("view=open&kind=complaint") == "1 complaint"
     assert count("view=open&kind=suggestion", None) == "1 idee"
     page = soup(client.get("/agent/", headers=EN))
-    cells = page.select("table.table--cards tbody tr:first-child td")
+    cells = page.select("table.table--cards tbody tr:first-child td[data-label]")
     assert [cell["data-label"] for cell in cells] == ["Reference", "Next promise", "Story", "Wants", "Owner"]

@@ -10,7 +10,7 @@ from ...services.organisation import get_calendar
 from ...services.setup_overview import CLOSING_DAYS_AHEAD, setup_overview
 from .. import bp
 from . import (audit, categories, erasure, improvements, insight, integrations, organisation, people,  # noqa: F401
-               timelines)
+               replies, timelines)
 
 
 @bp.route("/")

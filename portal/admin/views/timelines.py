@@ -82,6 +82,7 @@ def edit_timeline(kind, category):
                 elif verb == "down" and index < len(steps) - 1:
                     steps[index + 1], steps[index] = steps[index], steps[index + 1]
         elif action == "save" and not csrf_failed:
+            editor.with_keys(steps)
             result = editor.check(steps, calendar, organisation.max_handling_weeks)
             if not result.blocks_saving:
                 timeline = editor.save(kind, category_id, steps, current_user, calendar,
