@@ -40,8 +40,10 @@ serve: translations
 lint: install
 	$(BIN)/ruff check portal charter tests bench migrations
 
+# The benchmark's smoke run (seconds: a tiny seed, every page must answer) keeps bench/ from rotting.
 test: translations lint
 	$(BIN)/pytest -q
+	$(BIN)/python bench/run.py --quick --smoke --port 8961
 
 # The service-level suite again on PostgreSQL (needs TEST_DATABASE_URL).
 test-pg: translations

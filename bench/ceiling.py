@@ -3,6 +3,8 @@ settings, against the same database.
 
 - GET  /page/<reference>?size=N  reads one complaint by an indexed key (the unique `reference`) and
   renders a Jinja page of about N bytes (run.py passes the size of the portal page it stands for);
+- GET  /form?size=N              renders a bare form page of about N bytes (a question page's
+  stand-in: a text area and a hidden field, no session, no database);
 - POST /insert                   inserts one row (into its own table, with a unique indexed key),
   commits, and redirects, as the filing POST does.
 
@@ -41,6 +43,18 @@ PAGE = """<!doctype html>
 <p>{{ row.story }}</p>
 {% for paragraph in filler %}<p>{{ paragraph }}</p>
 {% endfor %}</main></body></html>"""
+
+
+FORM = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>{{ title }}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/css/portal.css"></head>
+<body><header><a href="/">Gehoord</a></header>
+<main><h1>{{ title }}</h1>
+<form method="post" novalidate><input type="hidden" name="csrf_token" value="{{ token }}">
+<label for="story">{{ title }}</label><textarea id="story" name="story" rows="8"></textarea>
+{% for paragraph in filler %}<p>{{ paragraph }}</p>
+{% endfor %}<button type="submit">Verder</button></form></main></body></html>"""
 
 
 def make_engine(url: str):
@@ -92,6 +106,17 @@ def create_app(url: str | None = None) -> Flask:
         if size not in skeletons:  # measured once per size: the page without filler
             skeletons[size] = len(page.render(title="Uw klacht", row=row, filler=()).encode())
         return page.render(title="Uw klacht", row=row, filler=filler(size, skeletons[size]))
+
+    form = app.jinja_env.from_string(FORM)
+    form_skeletons: dict[int, int] = {}
+
+    @app.get("/form")
+    def form_page():
+        size = request.args.get("size", 8000, type=int)
+        token = secrets.token_hex(20)
+        if size not in form_skeletons:
+            form_skeletons[size] = len(form.render(title="Wat is er gebeurd?", token=token, filler=()).encode())
+        return form.render(title="Wat is er gebeurd?", token=token, filler=filler(size, form_skeletons[size]))
 
     @app.post("/insert")
     def insert_row():

@@ -134,7 +134,7 @@ def batched(rows, size):
         yield rows[start:start + size]
 
 
-def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int = 20,
+def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int = 10_000,
          open_share: float = 0.1, open_days: int = 56, schema: str = "migrations", out: Path | None = None,
          quiet: bool = False) -> dict:
     """Build the benchmark database; returns (and writes to `out`) what the benchmark needs."""
@@ -145,7 +145,7 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
     from portal.extensions import db
     from portal.models import Category, Complaint, Draft, Event, Promise, StatusLink, User
     from portal.services import complaints as service
-    from portal.services import filing
+    from portal.services import filing, mandate, work
     from portal.services.demo import load_demo
     from portal.services.organisation import get_calendar
     from portal.services.timelines import current_timeline, plan
@@ -242,9 +242,12 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
             f"{len(event_rows):,} events, {len(link_rows):,} links: {time.perf_counter() - t0:.1f} s")
         del complaint_rows, promise_rows, event_rows, link_rows
 
-        # A few complaints through the real service: these are the status pages the benchmark reads.
+        # Complaints through the real service: these are the status pages the benchmark reads, at
+        # random, more of them than any cache holds. Each is what a customer really has a few days in:
+        # some with a message each way, some with an offer waiting, some with a moved date.
         t0 = time.perf_counter()
-        tokens = []
+        tokens, shares = [], {"message": 0, "reply": 0, "offer": 0, "moved": 0}
+        agent = db.session.scalar(select(User).where(User.email == "agent@gehoord.example"))
         for number in range(filed):
             category = categories[number % len(categories)]
             draft = filing.start_draft("complaint")
@@ -252,10 +255,54 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
                                          "email": f"status-reader-{number}@example.com"})
             result = filing.file_draft(draft, calendar=calendar)
             tokens.append(result.token)
-            if number % 2:  # half of them with a little conversation, as a status page often has
-                service.add_customer_message(result.complaint, "Ik heb nog een foto van de doos, wilt u die?")
-            db.session.commit()
-        say(f"  {filed} complaints filed through the service: {time.perf_counter() - t0:.1f} s")
+            roll = rng.random()
+            complaint = result.complaint
+            if roll < 0.40:
+                service.add_customer_message(complaint, "Ik heb nog een foto van de doos, wilt u die?")
+                shares["message"] += 1
+                if roll < 0.25:
+                    work.claim(complaint, agent)
+                    work.reply(complaint, agent, "Beste Fatima, dank u. Ik bel u morgen voor 12 uur.")
+                    shares["reply"] += 1
+            elif roll < 0.55:
+                work.claim(complaint, agent)
+                mandate.make_offer(complaint, agent, remedy="refund", amount_cents=2000,
+                                   text="Wij betalen u 20 euro terug, binnen 3 werkdagen.",
+                                   request_key=secrets.token_urlsafe(16), seen_counter=complaint.offer_counter,
+                                   calendar=calendar)
+                shares["offer"] += 1
+            elif roll < 0.65:
+                work.claim(complaint, agent)
+                proposal = next(p for p in complaint.promises if p.key == "proposal")
+                work.extend_promise(proposal, agent, calendar.local_date(proposal.due_at) + timedelta(days=7),
+                                    "Het magazijn zoekt uit wat er met uw pakket gebeurde.", calendar)
+                shares["moved"] += 1
+            if number % 200 == 199:
+                db.session.commit()
+        db.session.commit()
+        say(f"  {filed:,} complaints filed through the service ({shares['message']:,} with a customer message, "
+            f"{shares['reply']:,} of them answered, {shares['offer']:,} with an offer, {shares['moved']:,} with a "
+            f"moved date): {time.perf_counter() - t0:.1f} s")
+
+        # The agent's complaint page as it looks in the middle of the work: 10 messages, 5 promises
+        # (two dates moved), an offer, and the events all of that records.
+        draft = filing.start_draft("complaint")
+        filing.save_answers(draft, {**draft_answers(999_999), "email": "agent-page@example.com"})
+        busy = filing.file_draft(draft, calendar=calendar).complaint
+        work.claim(busy, agent)
+        for turn in range(5):
+            service.add_customer_message(busy, f"Bericht {turn + 1} van de klant: het pakket is er nog niet.")
+            work.reply(busy, agent, f"Beste Fatima, antwoord {turn + 1}: ik zoek het voor u uit en bel u morgen.")
+        for key in ("proposal", "resolved"):
+            promise = next(p for p in busy.promises if p.key == key and p.state == "open")
+            work.extend_promise(promise, agent, calendar.local_date(promise.due_at) + timedelta(days=7),
+                                "Wij wachten op de vervoerder.", calendar)
+        mandate.make_offer(busy, agent, remedy="refund", amount_cents=2500, text="Wij betalen u 25 euro terug.",
+                           request_key=secrets.token_urlsafe(16), seen_counter=busy.offer_counter, calendar=calendar)
+        db.session.commit()
+        agent_page = dict(reference=busy.reference, messages=len(busy.messages), promises=len(busy.promises),
+                          offers=len(busy.offers), events=len(busy.events))
+        say(f"  the agent's complaint page: {agent_page}")
 
         # Finished drafts for the filing benchmark: one per request.
         t0 = time.perf_counter()
@@ -282,10 +329,10 @@ def seed(url: str, complaints: int = 100_000, drafts: int = 20_000, filed: int =
                 c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.engine.dispose()
 
-    info = dict(database=url, complaints=total, open_complaints=open_count,
-                tokens=tokens, draft_keys=draft_keys, ceiling_references=[bulk_reference(n) for n in
-                                                                          range(1, complaints + 1,
-                                                                                max(complaints // 50, 1))],
+    # The ceiling reads a random row of all bulk complaints (its cold read), as the status pages are read.
+    info = dict(database=url, complaints=total, open_complaints=open_count, filed_shares=shares,
+                agent_page=agent_page, tokens=tokens, draft_keys=draft_keys,
+                ceiling_references=[bulk_reference(n) for n in range(1, complaints + 1)],
                 seconds=round(time.perf_counter() - started, 1))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

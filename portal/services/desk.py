@@ -52,7 +52,9 @@ def team_today(now: datetime, calendar: BusinessCalendar) -> TeamToday:
     def count(*conditions) -> int:
         return db.session.scalar(select(func.count(Complaint.id)).where(is_open, *conditions)) or 0
 
-    soon = calendar.add_working_days(now, 1)
+    # "Within one working day" as the queue counts it (due_words): by the close of the next working day.
+    next_day = next(calendar.working_days_from(calendar.local_date(now) + timedelta(days=1)))
+    soon = calendar.opening_interval(next_day)[1]
     tomorrow = calendar.local_date(now) + timedelta(days=1)
     end_of_today = datetime.combine(tomorrow, time.min, tzinfo=calendar.zone).astimezone(timezone.utc)
     first_due = db.session.scalar(
