@@ -124,7 +124,7 @@ def make_app(url: str):
 
     return create_app({"GEHOORD_ENV": "production", "SECRET_KEY": BENCH_SECRET_KEY,
                        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
-                       "PUBLIC_BASE_URL": "http://127.0.0.1"})
+                       "PUBLIC_BASE_URL": "http://127.0.0.1", "MIGRATIONS": True})
 
 
 # --- seeding ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask import Flask, g, has_request_context, request, session
 from werkzeug.routing import IntegerConverter
 
 from .config import CONFIGS, DEVELOPMENT_SECRETS, ROOT, Config, database_url_for
-from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .extensions import babel, csrf, db, init_migrations, limiter, login_manager, mail
 
 
 def create_app(config: dict | str | None = None) -> Flask:
@@ -98,7 +98,10 @@ def _organisation_language(languages) -> str | None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(Config.TEMPLATES_DIR), "migrations"))
+    # The `flask` command (any of it, `flask db` included) sets FLASK_RUN_FROM_CLI before it loads the
+    # app; a test or a script that upgrades a database in-process says so with MIGRATIONS.
+    if app.config.get("MIGRATIONS") or os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+        init_migrations(app)
     babel.init_app(app, locale_selector=select_locale)
     from . import i18n
 

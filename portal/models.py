@@ -371,6 +371,10 @@ class Complaint(db.Model):
 
 # "Open complaints per address" compares lower-cased addresses: an index on exactly that expression.
 Index("ix_complaints_lower_email", func.lower(Complaint.email))
+# "Needs me", counted in every staff page's header: a person's complaints flagged for attention. Few
+# are flagged at any time, so only those are in the index (an owner has thousands of complaints).
+Index("ix_complaints_attention_owner", Complaint.owner_id, sqlite_where=Complaint.attention_at.is_not(None),
+      postgresql_where=Complaint.attention_at.is_not(None))
 # Insight's periods (services/insight.py): the complaints filed in a period, and those that ended in
 # it. On PostgreSQL each index also carries the columns the figures group and count on, so a year of a
 # million complaints is read from the index alone, without visiting the table.

@@ -169,7 +169,8 @@ def _render_detail(complaint: Complaint, status=200, **forms):
         classify.chance_to_improve.data = "yes" if complaint.chance_to_improve else "no"
         classify.improvement_note.data = complaint.improvement_note
     context["page_errors"] = any(context[name].errors for name in DETAIL_FORMS)
-    context.setdefault("reply_templates", _filled_templates(complaint))
+    if "reply_templates" not in context:
+        context["reply_templates"] = _filled_templates(complaint)
     mails = db.session.scalars(select(InboundMail).where(InboundMail.complaint_id == complaint.id)
                                .order_by(InboundMail.received_at)).all()
     context["mail_of_message"] = {mail.message_id: mail for mail in mails if mail.message_id is not None}

@@ -125,18 +125,25 @@ def neighbours(user: User, wanted: QueueView, complaint: Complaint,
     works when the complaint has just left the view (claimed from "Unassigned", say): the next one
     is the one that followed it.
     """
-    query = _in_view(user, wanted, now or utcnow()).where(Complaint.id != complaint.id)
-    due, cid = complaint.next_due_at, complaint.id
+    query = _in_view(user, wanted, now or utcnow())
+    due, cid, next_due = complaint.next_due_at, complaint.id, Complaint.next_due_at
+
+    def first(*conditions_and_order):
+        *conditions, order = conditions_and_order
+        return db.session.scalars(query.where(*conditions).order_by(*order).limit(1)).first()
+
+    # Each step a plain range on the (next_due_at, id) order, so every query reads the index in order;
+    # an OR of them would read the whole view.
     if due is None:
-        after = and_(Complaint.next_due_at.is_(None), Complaint.id > cid)
-        before = or_(Complaint.next_due_at.is_not(None), Complaint.id < cid)
+        following = first(next_due.is_(None), Complaint.id > cid, [Complaint.id])
+        preceding = (first(next_due.is_(None), Complaint.id < cid, [Complaint.id.desc()])
+                     or first(next_due.is_not(None), [next_due.desc(), Complaint.id.desc()]))
     else:
-        after = or_(Complaint.next_due_at > due, and_(Complaint.next_due_at == due, Complaint.id > cid),
-                    Complaint.next_due_at.is_(None))
-        before = or_(Complaint.next_due_at < due, and_(Complaint.next_due_at == due, Complaint.id < cid))
-    following = db.session.scalars(query.where(after).order_by(*QUEUE_ORDER).limit(1)).first()
-    preceding = db.session.scalars(query.where(before).order_by(
-        Complaint.next_due_at.desc().nulls_first(), Complaint.id.desc()).limit(1)).first()
+        following = (first(next_due == due, Complaint.id > cid, [Complaint.id])
+                     or first(next_due > due, [next_due, Complaint.id])
+                     or first(next_due.is_(None), [Complaint.id]))
+        preceding = (first(next_due == due, Complaint.id < cid, [Complaint.id.desc()])
+                     or first(next_due < due, [next_due.desc(), Complaint.id.desc()]))
     return preceding, following
 
 

@@ -187,3 +187,26 @@ def test_a_person_turns_the_shortcuts_off_and_no_key_does_anything_then(client, 
     page = soup(client.get("/agent/", headers=EN))
     assert not page.body.has_attr("data-shortcuts") and page.select_one("#shortcut-help") is None
     assert soup(client.get("/agent/shortcuts", headers=EN)).select_one("input[value=off]").has_attr("checked")
+
+
+def test_next_and_previous_walk_the_whole_order_also_past_complaints_without_a_date(app, create_complaint):
+    from datetime import timedelta
+
+    from portal.models import utcnow
+
+    agent = person("agent")
+    early = create_complaint(now=utcnow() - timedelta(days=3))[0]
+    first, second = create_complaint()[0], create_complaint()[0]  # the same due moment: by id
+    done = [create_complaint()[0] for _ in range(2)]
+    for complaint in done:  # withdrawn: no promise owed, no date, at the end of "Everything"
+        complaint.status = "withdrawn"
+        for promise in complaint.promises:
+            promise.state = "ended"
+    db.session.commit()
+    assert [c.next_due_at for c in done] == [None, None] and first.next_due_at == second.next_due_at
+    order = [early, first, second, *done]
+    view = QueueView("all")
+    for number, complaint in enumerate(order):
+        before, after = neighbours(agent, view, complaint)
+        assert before is (order[number - 1] if number else None), complaint.reference
+        assert after is (order[number + 1] if number + 1 < len(order) else None), complaint.reference
