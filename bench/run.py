@@ -287,8 +287,9 @@ def measure(label: str, wrk: str, server: Server, script: Path, args, *, warmup_
     before = cpu_seconds(server)
     figures = run_wrk(wrk, base, script, args.duration, threads, connections)
     figures["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(figures["requests"], 1)
+    figures["peak_rss_mb"] = max(server.peak_rss_mb().values(), default=0.0)  # which page makes a worker grow
     say(f"  {label[:60]:<60} {figures['rps']:8.1f} req/s  p95 {figures['p95_ms']:6.1f} ms  "
-        f"CPU {figures['cpu_ms']:5.2f} ms/req  errors {figures['errors']}"
+        f"CPU {figures['cpu_ms']:5.2f} ms/req  peak {figures['peak_rss_mb']:.0f} MB  errors {figures['errors']}"
         + (f"  reused {figures['reused']}" if figures["reused"] else ""))
     return figures
 

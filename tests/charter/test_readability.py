@@ -109,3 +109,15 @@ def test_english_never_asks_nltk_to_download_its_dictionary(monkeypatch):
     syllable_module = sys.modules["textstat.backend.counts._count_syllables"]
     monkeypatch.setattr(syllable_module, "get_cmudict", refuse)
     assert readability("A person reads your message and answers you by Friday.", "en") > 60
+
+
+def test_the_scores_never_load_nltk_which_would_cost_every_worker_30_mb():
+    import subprocess
+    import sys
+
+    code = ("import sys; from charter.readability import readability; "
+            "readability('Dit is een korte zin.', 'nl'); readability('This is a short one.', 'en'); "
+            "print(sum(name.startswith('nltk.') for name in sys.modules)); "
+            "import nltk; print(bool(nltk.__version__), 'nltk.corpus' in sys.modules)")
+    lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert lines == ["0", "True", "True"], "no part of NLTK loaded for the scores; whoever uses it gets it"
