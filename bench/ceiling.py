@@ -32,26 +32,20 @@ ceiling_rows = Table("bench_ceiling_rows", metadata, Column("id", Integer, prima
                      Column("key", String(64), unique=True, nullable=False), Column("body", Text, nullable=False),
                      Column("created_at", DateTime(timezone=True), nullable=False))
 
-PAGE = """<!doctype html>
+HEAD = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>{{ title }}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/static/css/portal.css"></head>
 <body><header><a href="/">Gehoord</a></header>
 <main><h1>{{ title }}</h1>
-<dl><dt>Reference</dt><dd>{{ row.reference }}</dd><dt>Status</dt><dd>{{ row.status }}</dd>
+"""
+PAGE = HEAD + """<dl><dt>Reference</dt><dd>{{ row.reference }}</dd><dt>Status</dt><dd>{{ row.status }}</dd>
 <dt>Name</dt><dd>{{ row.name }}</dd></dl>
 <p>{{ row.story }}</p>
 {% for paragraph in filler %}<p>{{ paragraph }}</p>
 {% endfor %}</main></body></html>"""
 
-
-FORM = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>{{ title }}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/css/portal.css"></head>
-<body><header><a href="/">Gehoord</a></header>
-<main><h1>{{ title }}</h1>
-<form method="post" novalidate><input type="hidden" name="csrf_token" value="{{ token }}">
+FORM = HEAD + """<form method="post" novalidate><input type="hidden" name="csrf_token" value="{{ token }}">
 <label for="story">{{ title }}</label><textarea id="story" name="story" rows="8"></textarea>
 {% for paragraph in filler %}<p>{{ paragraph }}</p>
 {% endfor %}<button type="submit">Verder</button></form></main></body></html>"""

@@ -20,7 +20,7 @@ from ..services import (attachments, complaints, desk, filing, inbound, insight,
 from ..services.errors import DomainError
 from ..services.money import parse_amount_cents
 from ..services.organisation import get_calendar, organisation_snapshot
-from ..services.queue import FILTERS, QueueView, neighbours, queue, waiting_for_cosign
+from ..services.queue import QueueView, neighbours, queue, waiting_for_cosign
 from ..services.search import SearchRefused, search
 from ..services.secrets import new_draft_key, normalise_reference
 from ..states import STAFF, Kind, OfferState
@@ -87,11 +87,8 @@ def logout():
 @bp.route("/")
 @role_required("agent")
 def queue_page():
-    view = request.args.get("view", "open")
-    if view not in FILTERS:
-        view = "open"
-    category_id = request.args.get("category", type=int)
-    kind = request.args.get("kind") if request.args.get("kind") in Kind._value2member_map_ else None
+    wanted = QueueView.from_args(request.args)
+    view, category_id, kind = wanted.view, wanted.category_id, wanted.kind
     page = max(request.args.get("page", 1, type=int), 1)
     search_form = SearchForm(formdata=request.args)
     if search_form.q.data:  # an empty box shows the queue itself
@@ -103,7 +100,7 @@ def queue_page():
     bulk_form.to.choices = choices([("", "")] + [(str(u.id), u.name) for u in people.colleagues()
                                                  if u.can("agent")])
     return render_template("agent/queue.html", rows=rows, total=total, view=view, page=page, behind=behind,
-                           queue_args=QueueView(view, category_id, kind).args(), bulk_form=bulk_form,
+                           queue_args=wanted.args(), view_words=QUEUE_VIEW_WORDS, bulk_form=bulk_form,
                            saved=saved_views.views_for(current_user), saved_view_args=queue_views.view_args,
                            save_form=SavedViewForm(),
                            behind_args={k: v for k, v in request.args.items() if k in insight.FIGURE_ARGS},

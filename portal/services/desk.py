@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -18,7 +18,7 @@ from ..models import Complaint, Offer, Promise, User
 from ..states import PromiseState, Status
 from . import mandate
 from .calendar import BusinessCalendar
-from .queue import waiting_for_cosign
+from .queue import promise_still_owed, waiting_for_cosign
 
 FIRST_STEPS = ("contact", "passed_on", "answered")  # the first promise of each kind: we reply
 
@@ -40,11 +40,6 @@ class DeskItem:
     refusal: object = None  # why this supervisor cannot sign (a sentence), or None
 
 
-def _still_owed():
-    return or_(Promise.state == PromiseState.OPEN,
-               and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None), Promise.moved_at.is_(None)))
-
-
 def team_today(now: datetime, calendar: BusinessCalendar) -> TeamToday:
     """Open, at risk, overdue and first replies due today, for everyone's open complaints."""
     is_open = Complaint.status.in_(Status.OPEN)
@@ -59,7 +54,7 @@ def team_today(now: datetime, calendar: BusinessCalendar) -> TeamToday:
     end_of_today = datetime.combine(tomorrow, time.min, tzinfo=calendar.zone).astimezone(timezone.utc)
     first_due = db.session.scalar(
         select(func.count(func.distinct(Promise.complaint_id))).join(Complaint, Complaint.id == Promise.complaint_id)
-        .where(is_open, Complaint.first_reply_at.is_(None), Promise.key.in_(FIRST_STEPS), _still_owed(),
+        .where(is_open, Complaint.first_reply_at.is_(None), Promise.key.in_(FIRST_STEPS), promise_still_owed(),
                Promise.due_at < end_of_today)) or 0
     return TeamToday(open=count(), at_risk=count(Complaint.next_due_at >= now, Complaint.next_due_at <= soon),
                      overdue=count(Complaint.next_due_at < now), first_replies_due=first_due)

@@ -81,13 +81,16 @@ def queue(user: User, view: str = "open", category_id: int | None = None, kind: 
     if complaints:
         for complaint_id, _due_at, label_nl, label_en, key in db.session.execute(
                 select(Promise.complaint_id, Promise.due_at, Promise.label_nl, Promise.label_en, Promise.key)
-                .where(Promise.complaint_id.in_([c.id for c in complaints]), or_(
-                    Promise.state == PromiseState.OPEN,
-                    and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None),
-                         Promise.moved_at.is_(None))))
+                .where(Promise.complaint_id.in_([c.id for c in complaints]), promise_still_owed())
                 .order_by(Promise.due_at, Promise.position)):
             labels.setdefault(complaint_id, (label_nl, label_en, key))
     return [QueueRow(c, c.next_due_at, *labels.get(c.id, (None, None, None))) for c in complaints], total
+
+
+def promise_still_owed():
+    """`models.still_owed` as SQL: open, or missed and neither done late nor given a new date."""
+    return or_(Promise.state == PromiseState.OPEN,
+               and_(Promise.state == PromiseState.MISSED, Promise.kept_at.is_(None), Promise.moved_at.is_(None)))
 
 
 QUEUE_ORDER = (Complaint.next_due_at.asc().nulls_last(), Complaint.id)
@@ -151,5 +154,5 @@ def waiting_for_cosign() -> list[Offer]:
     """Offers above an agent's mandate, oldest first, for the supervisors' queue."""
     return db.session.scalars(
         select(Offer).where(Offer.state == OfferState.WAITING_COSIGN)
-        .options(joinedload(Offer.complaint), joinedload(Offer.made_by))
+        .options(joinedload(Offer.complaint).selectinload(Complaint.promises), joinedload(Offer.made_by))
         .order_by(Offer.made_at)).all()
